@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** ../shared/fixtures beside the repository checkout (CI clones the repo next to shared/). */
+export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared/fixtures");
+
+if (!existsSync(FIXTURES)) throw new Error(`fixtures not found at ${FIXTURES}`);
+
+export interface ChunkFixture {
+  file: string;
+  raw: string;
+  cname: string;
+  clevel: number;
+  shuffle: number;
+  typesize: number;
+  flags: string;
+  nbytes: number;
+  blocksize: number;
+  cbytes: number;
+  memcpyed: boolean;
+  dont_split_flag: boolean;
+  nblocks: number | null;
+  forced_blocksize: number | null;
+  nthreads: number | null;
+  writer: string;
+  note: string;
+}
+
+export function blosc1Manifest(): ChunkFixture[] {
+  const m = JSON.parse(readFileSync(join(FIXTURES, "blosc1", "MANIFEST.json"), "utf8"));
+  return m.chunks as ChunkFixture[];
+}
+
+export function readFixture(...parts: string[]): Uint8Array {
+  return new Uint8Array(readFileSync(join(FIXTURES, ...parts)));
+}
