@@ -141,7 +141,8 @@ function probeRatio(p: usize, len: usize): f64 {
  * Compresses srcLen bytes at src into a BloscLZ stream at dst. Returns the stream length, or
  * 0 when the input is too small (< 16 bytes), the budget is under 66 bytes, the probe says the
  * data is not worth it, or the stream would not fit in dstCap: the caller then stores it raw.
- * `split` is 1 when the stream is one byte plane of a split Blosc block.
+ * `split` is 1 when the chunk's blocks are split (header bit 4 clear). c-blosc 1.21 passes this
+ * chunk-level flag, so the short last block (always a single stream) also gets split = 1.
  */
 export function blosclzCompress(
   src: usize,
@@ -161,7 +162,9 @@ export function blosclzCompress(
   const ratio = probeRatio(src + n - quarter, quarter);
   if (ratio < unchecked(RATIO_FLOOR[clevel])) return 0;
 
-  // Very compressible byte planes pay for shorter, cheaper-to-decode matches.
+  // On very compressible split planes, trim one more byte off every match and require 6-byte
+  // matches (fewer, longer instructions decode faster); elsewhere keep every matched byte and
+  // accept 5-byte matches, since ratio matters more there. This is c-blosc 1.21's choice.
   let back: usize = 4;
   let minLen: usize = 4;
   if (split == 0 || ratio < 4) {

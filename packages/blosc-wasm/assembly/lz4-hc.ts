@@ -1,13 +1,23 @@
-// LZ4HC-style block encoder: every position is indexed in hash chains (a head table keyed by
-// the next 4 bytes, and per position the u16 distance to the previous position with the same
-// hash, over the 64 KB window), the longest match among up to 2^(level-1) candidates is taken,
-// and a lazy step prefers a longer match starting one byte later. Same block format as lz4Compress.
+// LZ4HC-style block encoder, same block format as lz4Compress.
+//
+// Index: every position goes into hash chains (HEAD keyed by the next 4 bytes; CHAIN holds per
+// position the u16 distance to the previous position with the same hash, over the 64 KB
+// window). A search walks at most 2^(level-1) candidates (2 for levels 1 and 2), as the
+// reference LZ4HC levels 1..9 do.
+//
+// Parse: take the longest match at ip, then repeatedly probe near its end for a "wider"
+// match, one that extends backward into the current match (or the pending literals) and
+// reaches further. A wider match that starts within the current match's first 3 bytes
+// replaces it; otherwise the current match is emitted whole and the parse resumes after it.
+// This finds the overlapping matches a plain greedy/lazy parse misses, e.g. on small integers
+// stored in wide words, where the rare bytes sit in the middle of each match.
 import {
   countEqual,
   LAST_LITERALS,
   MAX_OFFSET,
   MF_LIMIT,
   MIN_INPUT,
+  MIN_MATCH,
   writeLastLiterals,
   writeSequence,
 } from "./lz4-common";
@@ -26,11 +36,22 @@ let base: u32 = 0;
 let src0: usize = 0; // start of the input
 let callBase: u32 = 0; // base of this call
 let nextToIndex: usize = 0; // first position not yet in the chains
-let bestRef: usize = 0; // source of the match found by longestMatch
+let matchStart: usize = 0; // start of the match found by the last search
+let matchRef: usize = 0; // its source
+let curAnchor: usize = 0; // start of the literals not yet emitted
+
+// How far into a match longestMatch looks for a rarer chain to follow.
+const SWAP_SCAN: usize = 32;
+const REPLACE: usize = 3;
 
 // @ts-ignore: decorator
 @inline function hash4(p: usize): usize {
   return <usize>((load<u32>(p) * 2654435761) >>> (32 - HASH_LOG));
+}
+
+// @ts-ignore: decorator
+@inline function chainHop(p: usize): usize {
+  return <usize>load<u16>(CHAIN + ((p & WINDOW_MASK) << 1));
 }
 
 /** Adds positions [nextToIndex, target) to the chains. */
@@ -48,30 +69,110 @@ function indexUpTo(target: usize): void {
   nextToIndex = p;
 }
 
+/** Distance from p back to its latest indexed occurrence (huge when there is none). */
+// @ts-ignore: decorator
+@inline function firstDistance(p: usize): usize {
+  return <usize>(<u32>(p - src0) + callBase - load<u32>(HEAD + (hash4(p) << 2)));
+}
+
+/** Equal bytes going backward from p - 1 and q - 1, at most `max`. 8 bytes per step. */
+function countBack(p: usize, q: usize, max: usize): usize {
+  let n: usize = 0;
+  while (n + 8 <= max) {
+    const diff = load<u64>(p - n - 8) ^ load<u64>(q - n - 8);
+    if (diff != 0) return n + <usize>(clz(diff) >> 3);
+    n += 8;
+  }
+  while (n < max && load<u8>(p - n - 1) == load<u8>(q - n - 1)) n++;
+  return n;
+}
+
 /**
- * Longest match for ip among `attempts` chain candidates, ending no later than `limit`.
- * Returns its length (>= 4) with the source in bestRef, or 0 when there is none.
+ * Longest match at ip among `attempts` chain candidates, ending no later than `limit`.
+ * Returns its length (>= 4) with the source in matchRef, or 0 when there is none.
+ *
+ * Chain swap: once a match of length L at cand is known, cand + k has the same 4 bytes as
+ * ip + k for every k <= L - 4, and so does every longer match. The walk may therefore go on
+ * along the chain of cand + k for whichever k hops back farthest (the rarest bytes), taking
+ * node - k as the candidate, and skip the many candidates that share only the common prefix.
  */
 function longestMatch(ip: usize, limit: usize, attempts: u32): usize {
   indexUpTo(ip);
-  let dist = <u32>(ip - src0) + callBase - load<u32>(HEAD + (hash4(ip) << 2));
-  let best: usize = 3;
-  // dist - 1 < MAX_OFFSET rejects both distance 0 and anything outside the window.
-  while (dist - 1 < MAX_OFFSET && attempts > 0) {
+  const maxDist = min<usize>(MAX_OFFSET, ip - src0);
+  let dist = firstDistance(ip); // candidate = ip - dist
+  let k: usize = 0; // the walk follows the chain of position ip + k
+  let best: usize = MIN_MATCH - 1;
+  // dist - 1 < maxDist rejects distance 0, anything outside the window, or before src.
+  while (dist - 1 < maxDist && attempts > 0) {
     attempts--;
-    const cand = ip - <usize>dist;
+    const cand = ip - dist;
     // Only a candidate that also matches at the byte after the current best can beat it.
     if (load<u8>(cand + best) == load<u8>(ip + best) && load<u32>(cand) == load<u32>(ip)) {
-      const len = <usize>4 + countEqual(ip + 4, cand + 4, limit);
+      const len = MIN_MATCH + countEqual(ip + MIN_MATCH, cand + MIN_MATCH, limit);
       if (len > best) {
         best = len;
-        bestRef = cand;
+        matchRef = cand;
         if (ip + len >= limit) break; // cannot get longer
+        // Positions before ip only are indexed, hence j < dist.
+        let hop = chainHop(cand + k);
+        const last = min<usize>(min<usize>(len - MIN_MATCH, dist - 1), SWAP_SCAN);
+        for (let j: usize = 0; j <= last; j++) {
+          const h = chainHop(cand + j);
+          if (h > hop) {
+            hop = h;
+            k = j;
+          }
+        }
       }
     }
-    dist += <u32>load<u16>(CHAIN + ((cand & WINDOW_MASK) << 1));
+    dist += chainHop(cand + k);
   }
-  return best >= 4 ? best : 0;
+  return best >= MIN_MATCH ? best : 0;
+}
+
+/**
+ * Among `attempts` candidates for position `probe`, the match that, extended backward down
+ * to `low` at most, is longer than `toBeat`. Returns its length with matchStart/matchRef set,
+ * or 0 when no candidate beats `toBeat`.
+ */
+function widerMatch(probe: usize, low: usize, limit: usize, attempts: u32, toBeat: usize): usize {
+  indexUpTo(probe);
+  const maxDist = min<usize>(MAX_OFFSET, probe - src0);
+  let dist = firstDistance(probe);
+  let best = toBeat;
+  while (dist - 1 < maxDist && attempts > 0) {
+    attempts--;
+    const cand = probe - dist;
+    const backMax = min<usize>(probe - low, cand - src0);
+    // The forward part must exceed best - backMax; test the byte that decides it first.
+    const need = best >= backMax ? best - backMax : 0;
+    if (probe + need < limit && load<u8>(cand + need) == load<u8>(probe + need) && load<u32>(cand) == load<u32>(probe)) {
+      const fwd = MIN_MATCH + countEqual(probe + MIN_MATCH, cand + MIN_MATCH, limit);
+      if (fwd + backMax > best) {
+        const back = countBack(probe, cand, backMax);
+        if (fwd + back > best) {
+          best = fwd + back;
+          matchStart = probe - back;
+          matchRef = cand - back;
+        }
+      }
+    }
+    dist += chainHop(cand);
+  }
+  return best > toBeat ? best : 0;
+}
+
+/**
+ * Emits the first match found at the current parse point, cut to end where the current match
+ * starts, when replacements have moved the current match at least MIN_MATCH bytes past it:
+ * that costs less than leaving those bytes as literals. Returns the new output position.
+ */
+function emitFirst(op: usize, oend: usize, start: usize, start0: usize, len0: usize, ref0: usize): usize {
+  if (start < start0 + MIN_MATCH) return op;
+  const keep = min<usize>(len0, start - start0);
+  op = writeSequence(op, oend, curAnchor, start0 - curAnchor, start0 - ref0, keep);
+  curAnchor = start0 + keep;
+  return op;
 }
 
 /**
@@ -82,17 +183,16 @@ export function lz4hcCompress(src: usize, srcLen: i32, dst: usize, dstCap: i32, 
   if (srcLen < 0 || dstCap <= 0) return 0;
   if (level < 1) level = 9;
   if (level > 12) level = 12;
-  // Candidates examined per search, as the reference levels 1..9 do (2, 2, 4, ..., 256).
   const attempts: u32 = 1 << <u32>(level > 2 ? level - 1 : 1);
   const iend = src + <usize>srcLen;
   const oend = dst + <usize>dstCap;
   let op = dst;
-  let anchor = src;
+  curAnchor = src;
 
   if (srcLen >= MIN_INPUT) {
     startCall(src, <u32>srcLen);
-    const mfLimit = iend - MF_LIMIT;
-    const matchLimit = iend - LAST_LITERALS;
+    const mfLimit = iend - MF_LIMIT; // last position where a match may start
+    const matchLimit = iend - LAST_LITERALS; // matches end before the last literals
     let ip = src;
     while (ip <= mfLimit) {
       let len = longestMatch(ip, matchLimit, attempts);
@@ -100,22 +200,43 @@ export function lz4hcCompress(src: usize, srcLen: i32, dst: usize, dstCap: i32, 
         ip++;
         continue;
       }
-      let ref = bestRef;
-      // Lazy step: one literal more is worth it when the next position matches longer.
-      while (ip < mfLimit) {
-        const next = longestMatch(ip + 1, matchLimit, attempts);
-        if (next <= len) break;
-        ip++;
-        len = next;
-        ref = bestRef;
+      let start = ip;
+      let ref = matchRef;
+      // The first match found here; kept in case later replacements move past its start.
+      let start0 = start;
+      let len0 = len;
+      let ref0 = ref;
+      // Probe 2 bytes before the end: a match found there overlaps the current one.
+      while (start + len - 2 <= mfLimit && start + len < matchLimit) {
+        const wide = widerMatch(start + len - 2, curAnchor, matchLimit, attempts, len);
+        if (wide == 0) break;
+        if (matchStart < start + REPLACE) {
+          // It starts too early for the current match to stay worthwhile: replace it.
+          start = matchStart;
+          len = wide;
+          ref = matchRef;
+        } else if (matchStart >= start + MIN_MATCH && matchStart + wide < start + len + MIN_MATCH) {
+          // It reaches only 1..3 bytes further: emitting the current match whole would leave
+          // those as literals, so cut the current match where the wider one begins.
+          op = emitFirst(op, oend, start, start0, len0, ref0);
+          if (op == 0) return 0;
+          op = writeSequence(op, oend, curAnchor, start - curAnchor, start - ref, matchStart - start);
+          if (op == 0) return 0;
+          curAnchor = start0 = start = matchStart;
+          len0 = len = wide;
+          ref0 = ref = matchRef;
+        } else {
+          break; // the remainder will be found again after the current match
+        }
       }
-      op = writeSequence(op, oend, anchor, ip - anchor, ip - ref, len);
+      op = emitFirst(op, oend, start, start0, len0, ref0);
       if (op == 0) return 0;
-      ip += len;
-      anchor = ip;
+      op = writeSequence(op, oend, curAnchor, start - curAnchor, start - ref, len);
+      if (op == 0) return 0;
+      ip = curAnchor = start + len;
     }
   }
-  op = writeLastLiterals(op, oend, anchor, iend - anchor);
+  op = writeLastLiterals(op, oend, curAnchor, iend - curAnchor);
   return op == 0 ? 0 : <i32>(op - dst);
 }
 

@@ -19,12 +19,16 @@ const ERR_OUTPUT_OVERFLOW: i32 = -2; // a literal run or match would go past dst
 const ERR_BAD_OFFSET: i32 = -3; // offset 0 or reaching before the start of the output
 const ERR_BAD_ARGS: i32 = -4;
 
-// For a match with offset o < 16, row o holds the byte indices i % o for i = 0..31. Swizzling the
-// 16 bytes at (op - o) by row[0..16) yields the repeating pattern; swizzling a pattern vector by
-// row[16 % o .. 16 % o + 16) yields the next 16 bytes of the same pattern.
-const PATTERNS: usize = memory.data(16 * 32, 16);
+// For a match with offset o < 16: swizzling the 16 bytes at (op - o) by PATTERN row o
+// (bytes i % o) yields the first 16 bytes of the repeating pattern, and swizzling a pattern
+// vector by ROTATE row o (bytes (i + 16) % o) yields the next 16 bytes of the same pattern.
+const PATTERN: usize = memory.data(16 * 16, 16);
+const ROTATE: usize = memory.data(16 * 16, 16);
 for (let o = 1; o < 16; o++) {
-  for (let i = 0; i < 32; i++) store<u8>(PATTERNS + o * 32 + i, <u8>(i % o));
+  for (let i = 0; i < 16; i++) {
+    store<u8>(PATTERN + o * 16 + i, <u8>(i % o));
+    store<u8>(ROTATE + o * 16 + i, <u8>((i + 16) % o));
+  }
 }
 
 // Literal runs and non-overlapping matches longer than this go through memory.copy, whose
@@ -65,7 +69,6 @@ let extEnd: usize = 0;
 // source: the first `offset` bytes repeat, so build the pattern once and store it 16 at a time.
 // @ts-ignore: decorator
 @inline function patternFill(op: usize, offset: usize, n: usize): void {
-  const row = PATTERNS + (offset << 5);
   if (offset == 1) {
     // Runs of one byte (zero planes of shuffled data) are the longest matches of all.
     const b = load<u8>(op - 1);
@@ -81,8 +84,8 @@ let extEnd: usize = 0;
     } while (op < e);
     return;
   }
-  let v = i8x16.swizzle(v128.load(op - offset), v128.load(row));
-  const next = v128.load(row + 16 % offset);
+  let v = i8x16.swizzle(v128.load(op - offset), v128.load(PATTERN + (offset << 4)));
+  const next = v128.load(ROTATE + (offset << 4));
   const e = op + n;
   do {
     v128.store(op, v);
@@ -108,6 +111,35 @@ export function lz4Decompress(src: usize, srcLen: i32, dst: usize, dstLen: i32):
     // at least the final literal-only sequence).
     if (ip >= iend) return ERR_TRUNCATED;
     const token = <u32>load<u8>(ip++);
+
+    // Fast path for the most common sequence: fewer than 15 literals, a match of at most 18
+    // bytes, and both ends far enough that whole-vector copies need no further checks
+    // (14 literals + offset fit in the 18 input bytes; 14 + 18 output bytes fit in 32).
+    if (token < 0xf0 && (token & 15) != 15 && iend - ip >= 18 && oend - op >= 32) {
+      const lit = <usize>(token >> 4);
+      v128.store(op, v128.load(ip));
+      ip += lit;
+      op += lit;
+      const offset = <usize>load<u16>(ip);
+      ip += 2;
+      // offset - 1 wraps for offset 0, so one unsigned test rejects 0 and too-far offsets.
+      if (offset - 1 >= op - dst) return ERR_BAD_OFFSET;
+      const len = <usize>(token & 15) + 4;
+      const m = op - offset;
+      if (offset >= 16) {
+        v128.store(op, v128.load(m));
+        v128.store(op, v128.load(m, 16), 16);
+      } else if (offset >= 8) {
+        // Each 8-byte load reads only bytes stored before it.
+        store<u64>(op, load<u64>(m));
+        store<u64>(op, load<u64>(m, 8), 8);
+        store<u64>(op, load<u64>(m, 16), 16);
+      } else {
+        patternFill(op, offset, len);
+      }
+      op += len;
+      continue;
+    }
 
     // Literals.
     let lit = <usize>(token >> 4);

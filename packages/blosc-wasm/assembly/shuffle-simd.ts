@@ -4,8 +4,7 @@
 // All transposes here are built from "unpack" shuffles (interleave the low or high halves of
 // two vectors at 8/16/32/64-bit granularity). V8 and other engines recognise these lane
 // patterns and emit one punpck*/zip instruction each, whereas an arbitrary two-input
-// i8x16.shuffle costs two table lookups and an OR. Single-input byte permutations are written
-// as i8x16.shuffle(v, v, ...), which engines lower to one pshufb/tbl.
+// i8x16.shuffle costs two table lookups and an OR.
 
 // ---- unpack primitives ---------------------------------------------------------------------
 
@@ -36,9 +35,22 @@
   return i64x2.shuffle(a, b, 1, 3);
 }
 
+// Single-vector byte permutations use i8x16.swizzle with a constant index vector rather than
+// i8x16.shuffle(v, v, ...): V8 rebuilds a shuffle's index vector from immediates at every use
+// (4 instructions), while a constant operand is hoisted out of the loop, and swizzle with
+// in-range constant indices compiles to a single pshufb.
+
 /** For a vector holding two 8-byte elements: byte m of both elements side by side (m = 0..7). */
 @inline export function pairBytes8(v: v128): v128 {
-  return i8x16.shuffle(v, v, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+  return i8x16.swizzle(v, i8x16(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+}
+/** For a vector holding four 4-byte elements: byte m of the four elements in 32-bit lane m. */
+@inline export function quadBytes4(v: v128): v128 {
+  return i8x16.swizzle(v, i8x16(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+}
+/** For a vector holding eight 2-byte elements: the low bytes, then the high bytes. */
+@inline export function splitBytes2(v: v128): v128 {
+  return i8x16.swizzle(v, i8x16(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15));
 }
 
 // ---- 16 x 16 byte transpose ----------------------------------------------------------------

@@ -71,7 +71,8 @@ function compressBlocks(a: Arena, o: ResolvedOptions, inPtr: number, nbytes: num
         if (maxout <= 0) return 0;
       }
       const streamSrc = streamPtr + s * neblock;
-      let csize = codec.encode(a, streamSrc, neblock, outPtr + ntbytes, maxout, clevel, nsplits > 1);
+      // c-blosc hands BloscLZ the chunk's split flag, even for the unsplit last block.
+      let csize = codec.encode(a, streamSrc, neblock, outPtr + ntbytes, maxout, clevel, doSplit);
       if (csize <= 0 || csize >= neblock) {
         // A stream of exactly neblock bytes is read as raw, so anything that big is stored raw.
         if (ntbytes + neblock > destsize) return 0;

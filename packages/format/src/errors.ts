@@ -11,7 +11,8 @@ export type ColzErrorCode =
   | "ERR_BAD_ARGUMENT"
   | "ERR_TOO_LARGE"
   | "ERR_IO"
-  | "ERR_CLOSED";
+  | "ERR_CLOSED"
+  | "ERR_UNSUPPORTED";
 
 /**
  * The error class of colz's storage layers. `code` is stable for programs; `message` names

@@ -1,0 +1,138 @@
+export { ColzError, type ColzErrorCode, isColzError } from "./errors.js";
+export type { LockOptions, Store, WriterLock } from "./store/types.js";
+export {
+  joinKey,
+  keyProblem,
+  MAX_KEY_BYTES,
+  normalizePrefix,
+  parentKey,
+  prefixDirectory,
+  sortKeys,
+  validateKey,
+  validateRange,
+} from "./store/keys.js";
+export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { InProcessLock } from "./store/in-process-lock.js";
+export { HttpStore, type HttpStats, type HttpStoreOptions } from "./store/http-store.js";
+export { HttpZipStore } from "./store/http-zip-store.js";
+export { type ByteSource, findLastCommit, type ZipCommit } from "./store/zip-directory.js";
+export type { ZipEntry } from "./store/zip-format.js";
+
+// On-disk layout (bcolz-compatible carray/ctable + colz extensions); see FORMAT.md.
+export {
+  bloscTypesize,
+  type ByteOrder,
+  DATETIME_UNITS,
+  type Dtype,
+  type DtypeKind,
+  isBigIntDtype,
+  parseDtype,
+  writableDtype,
+} from "./dtype/dtype.js";
+export {
+  byteSwapInPlace,
+  type ColumnTypedArray,
+  type ColumnTypedArrayConstructor,
+  fromTypedArray,
+  HOST_LITTLE_ENDIAN,
+  needsByteSwap,
+  toTypedArray,
+  typedArrayConstructor,
+} from "./dtype/typed-arrays.js";
+export { decodeFixedBytes, decodeFixedBytesAsText, decodeUcs4, encodeFixedBytes, encodeUcs4 } from "./dtype/strings.js";
+export { type ArrowConversion, type ArrowMapping, type ArrowTypeDescriptor, arrowTypeOf } from "./dtype/arrow-type.js";
+export {
+  dumpPyJson,
+  encodePyJsonFile,
+  type ParsePyJsonOptions,
+  parsePyJson,
+  PyFloat,
+  pyFloatRepr,
+  type PyJsonValue,
+} from "./layout/json.js";
+export {
+  type CArraySizes,
+  type CArrayStorage,
+  type CParams,
+  DEFAULT_CPARAMS,
+  encodeAttrs,
+  encodeSizes,
+  encodeStorage,
+  MAX_CHUNK_BYTES,
+  parseAttrs,
+  parseSizes,
+  parseStorage,
+  resolveCParams,
+  type ShuffleCode,
+  shuffleName,
+  WRITABLE_CNAMES,
+  zeroDflt,
+} from "./layout/carray-meta.js";
+export {
+  CHUNK_FILE_HEADER_SIZE,
+  checkChunkFileHeader,
+  chunkInfoOf,
+  chunkKey,
+  decodeChunkFile,
+  encodeChunkFile,
+  readChunkFile,
+} from "./layout/chunk-file.js";
+export { bcolzChunklen, defaultChunklen, MIN_DEFAULT_CHUNK_BYTES } from "./layout/chunklen.js";
+export { checkPrefix, checkSegment } from "./layout/prefix.js";
+export { CArrayReader, type CArrayReaderOptions, MAX_READ_ALL_BYTES } from "./layout/carray-reader.js";
+export {
+  type CArrayCreateOptions,
+  CArrayWriter,
+  commitCArrays,
+  type WriteChunkOptions,
+} from "./layout/carray-writer.js";
+export { CArrayAppender } from "./layout/carray-appender.js";
+export {
+  columnPrefix,
+  type ContainerKind,
+  createCTable,
+  type CTableColumnSpec,
+  type CTableLayout,
+  detectContainer,
+  encodeRootdirs,
+  openCTable,
+  openCTableForAppend,
+  parseRootdirs,
+  readAttrs,
+  readRootdirs,
+  validateColumnName,
+  writeAttrs,
+  writeRootdirs,
+} from "./layout/ctable-layout.js";
+export {
+  type ChunkStats,
+  chunkStatsKey,
+  computeChunkStats,
+  encodeChunkStats,
+  parseChunkStats,
+  verifyChunkStats,
+} from "./layout/extensions/chunk-stats.js";
+export {
+  COLZ_FORMAT_VERSION,
+  type ColzMeta,
+  colzMetaKey,
+  encodeColzMeta,
+  type LogicalType,
+  parseColzMeta,
+  readColzMeta,
+} from "./layout/extensions/colz-meta.js";
+export {
+  countNulls,
+  createNullableCArray,
+  openNullableAppender,
+  openValidity,
+  validityPrefix,
+} from "./layout/extensions/validity.js";
+export {
+  createVarlenCArray,
+  type VarlenCreateOptions,
+  VarlenAppender,
+  VarlenReader,
+  valuesPrefix,
+} from "./layout/extensions/varlen.js";
+export { crc32 } from "./store/crc32.js";

@@ -1,0 +1,185 @@
+import type { Dtype } from "../../dtype/dtype.js";
+import { isBigIntDtype } from "../../dtype/dtype.js";
+import { toTypedArray } from "../../dtype/typed-arrays.js";
+import { ColzError } from "../../errors.js";
+import { encodePyJsonFile, parsePyJson, PyFloat, type PyJsonValue } from "../json.js";
+import { crc32 } from "../../store/crc32.js";
+
+// `data/__N.colz`: a sidecar next to `data/__N.blp` that bcolz never opens (it only opens the
+// chunk files its metadata names). It carries a CRC-32 of the Blosc chunk, so bit flips are
+// caught even in MEMCPYED chunks, and min/max/null counts that let scans skip whole chunks.
+
+/** Per-chunk statistics and checksum. Statistics cover every row stored in the chunk file. */
+export interface ChunkStats {
+  /** CRC-32 (IEEE) of the Blosc chunk bytes (the file from offset 16 to 16 + cbytes). */
+  crc32: number;
+  /** Blosc cbytes of the chunk. */
+  cbytes: number;
+  /** Rows stored in the chunk file. */
+  rows: number;
+  /** Rows marked invalid by the validity carray (0 for non-nullable columns). */
+  nulls: number;
+  /** NaN elements (floats) or NaT elements (datetime64/timedelta64) among the valid rows. */
+  nans: number;
+  /**
+   * Smallest and largest valid, non-NaN element (bool as 0/1; 64-bit types as bigint). null when
+   * there is none, or for S/U dtypes, which colz does not summarise.
+   */
+  min: number | bigint | null;
+  max: number | bigint | null;
+}
+
+/**
+ * Store key of the sidecar of chunk `i` of the carray at `prefix`.
+ *
+ * @example
+ * chunkStatsKey("price/", 3); // "price/data/__3.colz"
+ */
+export function chunkStatsKey(prefix: string, i: number): string {
+  return `${prefix}data/__${i}.colz`;
+}
+
+const NAT = -(2n ** 63n);
+
+/**
+ * Computes the sidecar of a chunk from its Blosc bytes and its rows (stored byte order).
+ * `validity` has one byte per row (non-zero = valid); invalid rows are left out of min/max/nans.
+ *
+ * @example
+ * const stats = computeChunkStats(bloscChunk, rowsBytes, dtype, 1);
+ */
+export function computeChunkStats(
+  bloscChunk: Uint8Array,
+  rowsBytes: Uint8Array,
+  dtype: Dtype,
+  atomItems: number,
+  validity?: Uint8Array,
+): ChunkStats {
+  const rows = rowsBytes.length / (dtype.itemsize * atomItems);
+  let nulls = 0;
+  if (validity !== undefined) for (let r = 0; r < rows; r++) if (validity[r] === 0) nulls++;
+  const stats: ChunkStats = { crc32: crc32(bloscChunk), cbytes: bloscChunk.length, rows, nulls, nans: 0, min: null, max: null };
+  if (dtype.kind === "S" || dtype.kind === "U") return stats;
+  const values = toTypedArray(rowsBytes, dtype);
+  const valid = (k: number) => validity === undefined || validity[Math.floor(k / atomItems)] !== 0;
+  if (isBigIntDtype(dtype)) {
+    const v = values as BigInt64Array | BigUint64Array;
+    const timeLike = dtype.kind === "M" || dtype.kind === "m";
+    let min: bigint | null = null;
+    let max: bigint | null = null;
+    for (let k = 0; k < v.length; k++) {
+      if (!valid(k)) continue;
+      const x = v[k]!;
+      if (timeLike && x === NAT) {
+        stats.nans++;
+        continue;
+      }
+      if (min === null || x < min) min = x;
+      if (max === null || x > max) max = x;
+    }
+    return { ...stats, min, max };
+  }
+  if (dtype.kind === "f" && dtype.itemsize === 2) return stats; // float16 is never written by colz
+  const v = values as Float64Array;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let seen = false;
+  for (let k = 0; k < v.length; k++) {
+    if (!valid(k)) continue;
+    const x = v[k]!;
+    if (x !== x) {
+      stats.nans++;
+      continue;
+    }
+    seen = true;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return seen ? { ...stats, min, max } : stats;
+}
+
+function statValue(v: number | bigint | null, dtype: Dtype): PyJsonValue {
+  if (v === null) return null;
+  if (typeof v === "bigint") return v.toString(); // 64-bit values as decimal strings: exact in every JSON reader
+  return dtype.kind === "f" ? new PyFloat(v) : v;
+}
+
+/**
+ * The bytes of a sidecar, keys in the fixed order crc32, cbytes, rows, nulls, nans, min, max.
+ *
+ * @example
+ * await store.set(chunkStatsKey(prefix, i), encodeChunkStats(stats, dtype));
+ */
+export function encodeChunkStats(stats: ChunkStats, dtype: Dtype): Uint8Array {
+  return encodePyJsonFile({
+    crc32: stats.crc32,
+    cbytes: stats.cbytes,
+    rows: stats.rows,
+    nulls: stats.nulls,
+    nans: stats.nans,
+    min: statValue(stats.min, dtype),
+    max: statValue(stats.max, dtype),
+  });
+}
+
+function parseStat(v: PyJsonValue | undefined, dtype: Dtype, key: string, field: string): number | bigint | null {
+  if (v === null || v === undefined) return null;
+  if (isBigIntDtype(dtype)) {
+    if (typeof v === "string" && /^-?\d{1,20}$/.test(v)) return BigInt(v);
+  } else if (typeof v === "number") {
+    return v;
+  }
+  throw new ColzError("ERR_CORRUPT_META", `${key}: "${field}" has the wrong type for dtype ${dtype.str}`);
+}
+
+/**
+ * Parses a sidecar; malformed content is ERR_CORRUPT_META naming `key`.
+ *
+ * @example
+ * const stats = parseChunkStats(bytes, "data/__0.colz", dtype);
+ */
+export function parseChunkStats(bytes: Uint8Array, key: string, dtype: Dtype): ChunkStats {
+  const v = parsePyJson(bytes, key);
+  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof PyFloat) {
+    throw new ColzError("ERR_CORRUPT_META", `${key}: must be a JSON object`);
+  }
+  const int = (field: string, max: number): number => {
+    const n = v[field];
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0 || n > max) {
+      throw new ColzError("ERR_CORRUPT_META", `${key}: "${field}" must be an integer in 0..${max}`);
+    }
+    return n;
+  };
+  return {
+    crc32: int("crc32", 0xffffffff),
+    cbytes: int("cbytes", 2 ** 32 - 1),
+    rows: int("rows", Number.MAX_SAFE_INTEGER),
+    nulls: int("nulls", Number.MAX_SAFE_INTEGER),
+    nans: int("nans", Number.MAX_SAFE_INTEGER),
+    min: parseStat(v.min, dtype, key, "min"),
+    max: parseStat(v.max, dtype, key, "max"),
+  };
+}
+
+/**
+ * Throws ERR_CORRUPT_CHUNK naming `chunkKey` unless the Blosc chunk matches the sidecar's
+ * cbytes and CRC-32.
+ *
+ * @example
+ * verifyChunkStats(stats, bloscChunk, "data/__0.blp");
+ */
+export function verifyChunkStats(stats: ChunkStats, bloscChunk: Uint8Array, chunkKey: string): void {
+  if (stats.cbytes !== bloscChunk.length) {
+    throw new ColzError(
+      "ERR_CORRUPT_CHUNK",
+      `chunk file ${chunkKey}: Blosc cbytes ${bloscChunk.length} does not match its sidecar (${stats.cbytes})`,
+    );
+  }
+  const crc = crc32(bloscChunk);
+  if (crc !== stats.crc32) {
+    throw new ColzError(
+      "ERR_CORRUPT_CHUNK",
+      `chunk file ${chunkKey}: CRC-32 0x${crc.toString(16)} does not match its sidecar (0x${stats.crc32.toString(16)}); the chunk is damaged`,
+    );
+  }
+}

@@ -1,0 +1,9 @@
+export * from "./index.js";
+export {
+  DIRECTORY_LOCK_NAME,
+  DirectoryStore,
+  type DirectoryStoreOptions,
+  fsyncDir,
+} from "./store/directory-store.js";
+export { FileLock, type FileLockOptions, isPidAlive, type LockHolder, readLockHolder } from "./store/lock.js";
+export { ZipStore, type ZipStoreOptions } from "./store/zip-store.js";

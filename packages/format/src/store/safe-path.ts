@@ -1,0 +1,213 @@
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import { ColzError } from "../errors.js";
+import { validateKey } from "./keys.js";
+
+/**
+ * Maps store keys to file paths under one root and guarantees that no path it hands out leads
+ * outside the root. Keys are validated first (no "..", no absolute paths, no backslashes), so the
+ * joined path is lexically inside the root; what remains is symlinks. Every directory on the way
+ * to a file is checked once with realpath() and cached; a symlink whose target resolves outside
+ * the root is refused with ERR_BAD_KEY. Symlinks that stay inside the root are followed.
+ * (A process that can swap directories for symlinks inside the root while we run can race these
+ * checks; the root's own permissions are the defence there.)
+ *
+ * @example
+ * const paths = await RootedPaths.create("/data/t.bcolz");
+ * paths.filePath("meta/sizes"); // "/data/t.bcolz/meta/sizes"
+ */
+export class RootedPaths {
+  /** Directories (absolute, as joined from the root) already known to resolve inside the root. */
+  private readonly verified = new Set<string>();
+  private readonly rootPrefix: string;
+
+  private constructor(readonly root: string) {
+    this.rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
+    this.verified.add(root);
+  }
+
+  /**
+   * Resolves `root` (which must exist) to its real path.
+   *
+   * @example
+   * const paths = await RootedPaths.create("./t.bcolz");
+   */
+  static async create(root: string): Promise<RootedPaths> {
+    return new RootedPaths(await fsp.realpath(root));
+  }
+
+  /** True when the absolute real path `p` is the root or below it. @example paths.contains("/data/t/x") */
+  contains(p: string): boolean {
+    return p === this.root || p.startsWith(this.rootPrefix);
+  }
+
+  /** The path of `key` under the root (not yet checked for symlinks). @example paths.filePath("a/b") */
+  filePath(key: string): string {
+    return path.join(this.root, ...key.split("/"));
+  }
+
+  /** The key of an absolute path below the root. @example paths.keyOf("/data/t/a/b") // "a/b" */
+  keyOf(p: string): string {
+    return path.relative(this.root, p).split(path.sep).join("/");
+  }
+
+  /** Forgets cached checks below `dir` (after it was removed). */
+  forget(dir: string): void {
+    for (const d of this.verified) if (d === dir || d.startsWith(dir + path.sep)) this.verified.delete(d);
+  }
+
+  /**
+   * Checks that the directory `dir` (absolute, below the root) resolves inside the root.
+   * Returns false when it does not exist; throws ERR_BAD_KEY naming `key` when it escapes.
+   *
+   * @example
+   * await paths.checkDir("/data/t/meta", "meta/sizes");
+   */
+  async checkDir(dir: string, key: string): Promise<boolean> {
+    if (this.verified.has(dir)) return true;
+    let real: string;
+    try {
+      real = await fsp.realpath(dir);
+    } catch (e) {
+      if (isMissing(e)) return false;
+      throw pathError(e, key, dir);
+    }
+    return this.accept(dir, real, key);
+  }
+
+  /** Synchronous `checkDir`. @example paths.checkDirSync("/data/t/meta", "meta/sizes") */
+  checkDirSync(dir: string, key: string): boolean {
+    if (this.verified.has(dir)) return true;
+    let real: string;
+    try {
+      real = fs.realpathSync.native(dir);
+    } catch (e) {
+      if (isMissing(e)) return false;
+      throw pathError(e, key, dir);
+    }
+    return this.accept(dir, real, key);
+  }
+
+  /**
+   * Resolves the symlink `file` (the last component of `key`) and returns its real path, or
+   * undefined when it dangles; ERR_BAD_KEY when it points outside the root.
+   *
+   * @example
+   * await paths.resolveLink("/data/t/link", "link");
+   */
+  async resolveLink(file: string, key: string): Promise<string | undefined> {
+    let real: string;
+    try {
+      real = await fsp.realpath(file);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw pathError(e, key, file);
+    }
+    if (!this.contains(real)) throw escapeError(key, file, real);
+    return real;
+  }
+
+  /** Synchronous `resolveLink`. */
+  resolveLinkSync(file: string, key: string): string | undefined {
+    let real: string;
+    try {
+      real = fs.realpathSync.native(file);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw pathError(e, key, file);
+    }
+    if (!this.contains(real)) throw escapeError(key, file, real);
+    return real;
+  }
+
+  /**
+   * Creates the directories of `key`'s parent one level at a time (never through a symlink that
+   * leaves the root) and returns the parent directory. `touched` receives every directory whose
+   * entries changed, for the next commit's fsync. ERR_BAD_KEY when a prefix of the key is a value.
+   *
+   * @example
+   * const dir = await paths.ensureParent("price/data/__0.blp", touched); // ".../price/data"
+   */
+  async ensureParent(key: string, touched: Set<string>): Promise<string> {
+    validateKey(key);
+    const segments = key.split("/");
+    let dir = this.root;
+    for (const segment of segments.slice(0, -1)) {
+      const next = path.join(dir, segment);
+      if (!this.verified.has(next)) await this.ensureDir(next, dir, key, touched);
+      dir = next;
+    }
+    return dir;
+  }
+
+  private async ensureDir(dir: string, parent: string, key: string, touched: Set<string>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      let st: fs.Stats | undefined;
+      try {
+        st = await fsp.lstat(dir);
+      } catch (e) {
+        if (!isMissing(e)) throw pathError(e, key, dir);
+      }
+      if (st === undefined && attempt === 0) {
+        try {
+          await fsp.mkdir(dir);
+          touched.add(parent);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw pathError(e, key, dir);
+        }
+        continue; // look at what is there now, created by us or concurrently
+      }
+      if (st === undefined) throw pathError(new Error("directory vanished while being created"), key, dir);
+      if (st.isSymbolicLink()) {
+        if (!(await this.checkDir(dir, key))) throw escapeError(key, dir, "(a dangling link)");
+        return;
+      }
+      if (st.isDirectory()) {
+        this.verified.add(dir);
+        return;
+      }
+      throw new ColzError(
+        "ERR_BAD_KEY",
+        `key ${JSON.stringify(key)} cannot be stored: ${JSON.stringify(this.keyOf(dir))} is a value, not a directory`,
+      );
+    }
+  }
+
+  private accept(dir: string, real: string, key: string): boolean {
+    if (!this.contains(real)) throw escapeError(key, dir, real);
+    this.verified.add(dir);
+    return true;
+  }
+}
+
+/** True for errors that mean "no such file" (also ENOTDIR: a file where a directory was expected). */
+export function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/**
+ * Maps an fs error on `file` for `key`: ENAMETOOLONG becomes ERR_BAD_KEY, the rest ERR_IO.
+ *
+ * @example
+ * catch (e) { throw pathError(e, key, file); }
+ */
+export function pathError(e: unknown, key: string, file: string): ColzError {
+  if (e instanceof ColzError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENAMETOOLONG") {
+    return new ColzError("ERR_BAD_KEY", `key ${JSON.stringify(key)} is too long for this file system (${file})`, {
+      cause: e,
+    });
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return new ColzError("ERR_IO", `key ${JSON.stringify(key)}: I/O error on ${file}: ${msg}`, { cause: e });
+}
+
+function escapeError(key: string, link: string, target: string): ColzError {
+  return new ColzError(
+    "ERR_BAD_KEY",
+    `key ${JSON.stringify(key)} is refused: ${link} is a symlink resolving outside the store root (to ${target})`,
+  );
+}

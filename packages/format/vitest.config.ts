@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    // Builds the Node entry once for the tests that run the stores in child processes.
+    globalSetup: ["test/store/global-setup.ts"],
+  },
+});
