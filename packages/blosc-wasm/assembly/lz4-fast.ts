@@ -27,15 +27,17 @@ let base: u32 = 0;
 // The search pace grows by one byte every 2^SKIP_TRIGGER consecutive misses.
 const SKIP_TRIGGER: u32 = 6;
 
+// Knuth's multiplicative hash of the next 4 bytes.
 // @ts-ignore: decorator
 @inline function hash4(p: usize): usize {
   return <usize>((load<u32>(p) * 2654435761) >>> (32 - SMALL_HASH_LOG));
 }
 
-// Five bytes discriminate better than four when the table is shared by a long input.
+// Five bytes discriminate better than four when the table is shared by a long input. The
+// shift drops the 3 bytes past them; the multiplier is 2^64 / golden ratio (Fibonacci hashing).
 // @ts-ignore: decorator
 @inline function hash5(p: usize): usize {
-  return <usize>(((load<u64>(p) << 24) * 889523592379) >>> (64 - LARGE_HASH_LOG));
+  return <usize>(((load<u64>(p) << 24) * 0x9e3779b97f4a7c15) >>> (64 - LARGE_HASH_LOG));
 }
 
 // @ts-ignore: decorator
@@ -66,7 +68,11 @@ export function lz4Compress(src: usize, srcLen: i32, dst: usize, dstCap: i32, ac
   let op = dst;
   let anchor = src;
   if (srcLen >= MIN_INPUT) {
-    op = compressBody(src, iend, dst, oend, accel, srcLen >= SMALL_INPUT);
+    // Two inlined copies, so that the hash choice is a constant inside each.
+    op =
+      srcLen >= SMALL_INPUT
+        ? compressBody(src, iend, dst, oend, accel, true)
+        : compressBody(src, iend, dst, oend, accel, false);
     if (op == 0) return 0;
     anchor = lastAnchor;
   }
@@ -77,7 +83,8 @@ export function lz4Compress(src: usize, srcLen: i32, dst: usize, dstCap: i32, ac
 // compressBody returns the output position and leaves the start of the unmatched tail here.
 let lastAnchor: usize = 0;
 
-function compressBody(src: usize, iend: usize, dst: usize, oend: usize, accel: u32, large: bool): usize {
+// @ts-ignore: decorator
+@inline function compressBody(src: usize, iend: usize, dst: usize, oend: usize, accel: u32, large: bool): usize {
   const b = startCall(<u32>(iend - src));
   const mfLimit = iend - MF_LIMIT; // last position where a match may start
   const matchLimit = iend - LAST_LITERALS; // matches end before the last literals
