@@ -1,6 +1,6 @@
 // Embeds wasm/blosc.wasm as base64 in a generated module, so the package loads the same way
 // in Node, browsers and bundlers without fetching a side file.
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 

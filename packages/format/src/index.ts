@@ -1,27 +1,8 @@
-export { ColzError, type ColzErrorCode, isColzError } from "./errors.js";
-export type { LockOptions, Store, WriterLock } from "./store/types.js";
-export {
-  joinKey,
-  keyProblem,
-  MAX_KEY_BYTES,
-  normalizePrefix,
-  parentKey,
-  prefixDirectory,
-  sortKeys,
-  validateKey,
-  validateRange,
-} from "./store/keys.js";
-export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
-export { InProcessLock } from "./store/in-process-lock.js";
-export { HttpStore, type HttpStats, type HttpStoreOptions } from "./store/http-store.js";
-export { HttpZipStore } from "./store/http-zip-store.js";
-export { type ByteSource, findLastCommit, type ZipCommit } from "./store/zip-directory.js";
-export type { ZipEntry } from "./store/zip-format.js";
-
+export { type ArrowConversion, type ArrowMapping, type ArrowTypeDescriptor, arrowTypeOf } from "./dtype/arrow-type.js";
 // On-disk layout (bcolz-compatible carray/ctable + colz extensions); see FORMAT.md.
 export {
-  bloscTypesize,
   type ByteOrder,
+  bloscTypesize,
   DATETIME_UNITS,
   type Dtype,
   type DtypeKind,
@@ -29,6 +10,7 @@ export {
   parseDtype,
   writableDtype,
 } from "./dtype/dtype.js";
+export { decodeFixedBytes, decodeFixedBytesAsText, decodeUcs4, encodeFixedBytes, encodeUcs4 } from "./dtype/strings.js";
 export {
   byteSwapInPlace,
   type ColumnTypedArray,
@@ -39,17 +21,8 @@ export {
   toTypedArray,
   typedArrayConstructor,
 } from "./dtype/typed-arrays.js";
-export { decodeFixedBytes, decodeFixedBytesAsText, decodeUcs4, encodeFixedBytes, encodeUcs4 } from "./dtype/strings.js";
-export { type ArrowConversion, type ArrowMapping, type ArrowTypeDescriptor, arrowTypeOf } from "./dtype/arrow-type.js";
-export {
-  dumpPyJson,
-  encodePyJsonFile,
-  type ParsePyJsonOptions,
-  parsePyJson,
-  PyFloat,
-  pyFloatRepr,
-  type PyJsonValue,
-} from "./layout/json.js";
+export { ColzError, type ColzErrorCode, isColzError } from "./errors.js";
+export { CArrayAppender } from "./layout/carray-appender.js";
 export {
   type CArraySizes,
   type CArrayStorage,
@@ -68,6 +41,14 @@ export {
   WRITABLE_CNAMES,
   zeroDflt,
 } from "./layout/carray-meta.js";
+export { CArrayReader, type CArrayReaderOptions, MAX_READ_ALL_BYTES } from "./layout/carray-reader.js";
+export {
+  type CArrayCreateOptions,
+  CArrayWriter,
+  commitCArrays,
+  DATA_DIR_PLACEHOLDER,
+  type WriteChunkOptions,
+} from "./layout/carray-writer.js";
 export {
   CHUNK_FILE_HEADER_SIZE,
   checkChunkFileHeader,
@@ -78,21 +59,12 @@ export {
   readChunkFile,
 } from "./layout/chunk-file.js";
 export { bcolzChunklen, defaultChunklen, MIN_DEFAULT_CHUNK_BYTES } from "./layout/chunklen.js";
-export { checkPrefix, checkSegment } from "./layout/prefix.js";
-export { CArrayReader, type CArrayReaderOptions, MAX_READ_ALL_BYTES } from "./layout/carray-reader.js";
 export {
-  type CArrayCreateOptions,
-  CArrayWriter,
-  commitCArrays,
-  type WriteChunkOptions,
-} from "./layout/carray-writer.js";
-export { CArrayAppender } from "./layout/carray-appender.js";
-export {
-  columnPrefix,
   type ContainerKind,
-  createCTable,
   type CTableColumnSpec,
   type CTableLayout,
+  columnPrefix,
+  createCTable,
   detectContainer,
   encodeRootdirs,
   openCTable,
@@ -110,6 +82,7 @@ export {
   computeChunkStats,
   encodeChunkStats,
   parseChunkStats,
+  sidecarMatches,
   verifyChunkStats,
 } from "./layout/extensions/chunk-stats.js";
 export {
@@ -130,9 +103,38 @@ export {
 } from "./layout/extensions/validity.js";
 export {
   createVarlenCArray,
-  type VarlenCreateOptions,
   VarlenAppender,
+  type VarlenCreateOptions,
   VarlenReader,
   valuesPrefix,
 } from "./layout/extensions/varlen.js";
+export {
+  dumpPyJson,
+  encodePyJsonFile,
+  type ParsePyJsonOptions,
+  PyFloat,
+  type PyJsonValue,
+  parsePyJson,
+  pyFloatRepr,
+} from "./layout/json.js";
+export { getMetaFile, META_LIMITS } from "./layout/meta-io.js";
+export { checkPrefix, checkSegment } from "./layout/prefix.js";
 export { crc32 } from "./store/crc32.js";
+export { type HttpStats, HttpStore, type HttpStoreOptions } from "./store/http-store.js";
+export { HttpZipStore } from "./store/http-zip-store.js";
+export { InProcessLock } from "./store/in-process-lock.js";
+export {
+  joinKey,
+  keyProblem,
+  MAX_KEY_BYTES,
+  normalizePrefix,
+  parentKey,
+  prefixDirectory,
+  sortKeys,
+  validateKey,
+  validateRange,
+} from "./store/keys.js";
+export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export type { LockOptions, Store, WriterLock } from "./store/types.js";
+export { type ByteSource, findLastCommit, type ZipCommit } from "./store/zip-directory.js";
+export type { ZipEntry } from "./store/zip-format.js";

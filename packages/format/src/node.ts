@@ -1,9 +1,5 @@
 export * from "./index.js";
-export {
-  DIRECTORY_LOCK_NAME,
-  DirectoryStore,
-  type DirectoryStoreOptions,
-  fsyncDir,
-} from "./store/directory-store.js";
+export { DIRECTORY_LOCK_NAME, DirectoryStore, type DirectoryStoreOptions } from "./store/directory-store.js";
+export { fsyncDir } from "./store/file-io.js";
 export { FileLock, type FileLockOptions, isPidAlive, type LockHolder, readLockHolder } from "./store/lock.js";
 export { ZipStore, type ZipStoreOptions } from "./store/zip-store.js";

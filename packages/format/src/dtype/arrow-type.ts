@@ -50,7 +50,8 @@ const TIME_SUFFIX: Record<string, string> = { s: "Second", ms: "Millisecond", us
 export function arrowTypeOf(dtype: Dtype, atomShape: readonly number[] = []): ArrowMapping {
   const base = baseMapping(dtype);
   let type = base.type;
-  for (let i = atomShape.length - 1; i >= 0; i--) type = { typeId: "FixedSizeList", listSize: atomShape[i]!, child: type };
+  for (let i = atomShape.length - 1; i >= 0; i--)
+    type = { typeId: "FixedSizeList", listSize: atomShape[i]!, child: type };
   return { ...base, type, metadata: { "colz:dtype": dtype.str } };
 }
 

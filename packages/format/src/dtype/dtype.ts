@@ -30,7 +30,19 @@ export interface Dtype {
 
 /** Every datetime64/timedelta64 base unit NumPy knows. */
 export const DATETIME_UNITS: readonly string[] = [
-  "Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as",
+  "Y",
+  "M",
+  "W",
+  "D",
+  "h",
+  "m",
+  "s",
+  "ms",
+  "us",
+  "ns",
+  "ps",
+  "fs",
+  "as",
 ]; // prettier-ignore
 
 const NAMED: Record<string, { kind: DtypeKind; itemsize: number }> = {
@@ -159,7 +171,11 @@ export function parseDtype(str: string, source?: string): Dtype {
   if (kind === "S" || kind === "U") {
     const itemsize = kind === "U" ? n * 4 : n;
     if (!Number.isSafeInteger(n) || n < 1 || itemsize > MAX_STRING_ITEMSIZE) {
-      throw unsupported(str, source, `string length must be 1..${kind === "U" ? MAX_STRING_ITEMSIZE / 4 : MAX_STRING_ITEMSIZE}`);
+      throw unsupported(
+        str,
+        source,
+        `string length must be 1..${kind === "U" ? MAX_STRING_ITEMSIZE / 4 : MAX_STRING_ITEMSIZE}`,
+      );
     }
     return make(kind, itemsize, order);
   }
@@ -195,7 +211,12 @@ export function writableDtype(str: string | Dtype, source?: string): Dtype {
   return d;
 }
 
-/** True for dtypes whose elements are 64-bit integers in JS (BigInt64Array/BigUint64Array). */
+/**
+ * True for dtypes whose elements are 64-bit integers in JS (BigInt64Array/BigUint64Array).
+ *
+ * @example
+ * isBigIntDtype(parseDtype("datetime64[ns]")); // true
+ */
 export function isBigIntDtype(d: Dtype): boolean {
   return d.itemsize === 8 && (d.kind === "i" || d.kind === "u" || d.kind === "M" || d.kind === "m");
 }

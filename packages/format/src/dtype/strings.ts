@@ -5,7 +5,10 @@ import { ColzError } from "../errors.js";
 
 function checkWidth(bytes: Uint8Array, itemsize: number, what: string): void {
   if (!Number.isSafeInteger(itemsize) || itemsize < 1 || bytes.length % itemsize !== 0) {
-    throw new ColzError("ERR_BAD_ARGUMENT", `${bytes.length} bytes is not a whole number of ${itemsize}-byte ${what} items`);
+    throw new ColzError(
+      "ERR_BAD_ARGUMENT",
+      `${bytes.length} bytes is not a whole number of ${itemsize}-byte ${what} items`,
+    );
   }
 }
 
@@ -47,7 +50,8 @@ export function decodeFixedBytesAsText(bytes: Uint8Array, itemsize: number, enco
  */
 export function decodeUcs4(bytes: Uint8Array, itemsize: number, byteOrder: "<" | ">" = "<"): string[] {
   checkWidth(bytes, itemsize, "U");
-  if (itemsize % 4 !== 0) throw new ColzError("ERR_BAD_ARGUMENT", `a U itemsize must be a multiple of 4, got ${itemsize}`);
+  if (itemsize % 4 !== 0)
+    throw new ColzError("ERR_BAD_ARGUMENT", `a U itemsize must be a multiple of 4, got ${itemsize}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = byteOrder !== ">";
   const n = bytes.length / itemsize;
@@ -113,7 +117,10 @@ export function encodeUcs4(values: readonly string[], itemsize: number, byteOrde
     let k = 0;
     for (const ch of s) {
       if (k * 4 >= itemsize) {
-        throw new ColzError("ERR_BAD_ARGUMENT", `value ${i} has more than ${itemsize / 4} code points (U${itemsize / 4})`);
+        throw new ColzError(
+          "ERR_BAD_ARGUMENT",
+          `value ${i} has more than ${itemsize / 4} code points (U${itemsize / 4})`,
+        );
       }
       view.setUint32(i * itemsize + k * 4, ch.codePointAt(0)!, little);
       k++;

@@ -46,7 +46,9 @@ export function typedArrayConstructor(dtype: Dtype): ColumnTypedArrayConstructor
     case "U":
       return Uint8Array;
     case "i":
-      return ({ 1: Int8Array, 2: Int16Array, 4: Int32Array, 8: BigInt64Array } as const)[dtype.itemsize as 1 | 2 | 4 | 8];
+      return ({ 1: Int8Array, 2: Int16Array, 4: Int32Array, 8: BigInt64Array } as const)[
+        dtype.itemsize as 1 | 2 | 4 | 8
+      ];
     case "u":
       return ({ 1: Uint8Array, 2: Uint16Array, 4: Uint32Array, 8: BigUint64Array } as const)[
         dtype.itemsize as 1 | 2 | 4 | 8
@@ -71,7 +73,12 @@ function swapUnit(dtype: Dtype): number {
   return dtype.itemsize;
 }
 
-/** True when data of `dtype` must be byte-swapped to match this host. */
+/**
+ * True when data of `dtype` must be byte-swapped to match this host.
+ *
+ * @example
+ * needsByteSwap(parseDtype(">f8")); // true on little-endian hosts
+ */
 export function needsByteSwap(dtype: Dtype): boolean {
   if (swapUnit(dtype) === 1) return false;
   return (dtype.byteOrder === ">") === HOST_LITTLE_ENDIAN;

@@ -89,7 +89,10 @@ export class CArrayAppender {
   async append(rowsBytes: Uint8Array, valid?: Uint8Array): Promise<void> {
     const { atomsize, chunklen } = this.writer;
     if (rowsBytes.length % atomsize !== 0) {
-      throw new ColzError("ERR_BAD_ARGUMENT", `append: ${rowsBytes.length} bytes is not a whole number of ${atomsize}-byte rows`);
+      throw new ColzError(
+        "ERR_BAD_ARGUMENT",
+        `append: ${rowsBytes.length} bytes is not a whole number of ${atomsize}-byte rows`,
+      );
     }
     const rows = rowsBytes.length / atomsize;
     if (valid !== undefined && (this.validBuffer === undefined || valid.length !== rows)) {
@@ -119,7 +122,9 @@ export class CArrayAppender {
     const rows = this.fill;
     const valid = this.validBuffer?.subarray(0, rows);
     if (this.validity !== undefined) await this.validity.writeChunk(this.chunkIndex, valid!);
-    await this.writer.writeChunk(this.chunkIndex, this.buffer.subarray(0, rows * this.writer.atomsize), { validity: valid });
+    await this.writer.writeChunk(this.chunkIndex, this.buffer.subarray(0, rows * this.writer.atomsize), {
+      validity: valid,
+    });
   }
 
   /**
@@ -134,7 +139,12 @@ export class CArrayAppender {
     this.dirty = false;
   }
 
-  /** The [writer, length] pairs `commitCArrays` needs, validity first. */
+  /**
+   * The [writer, length] pairs `commitCArrays` needs, validity first.
+   *
+   * @example
+   * await commitCArrays(store, [...a.commitEntries(), ...b.commitEntries()]);
+   */
   commitEntries(): [CArrayWriter, number][] {
     const entries: [CArrayWriter, number][] = [];
     if (this.validity !== undefined) entries.push([this.validity, this.length]);

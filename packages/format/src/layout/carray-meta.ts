@@ -1,7 +1,7 @@
 import type { Shuffle } from "@colz/blosc-wasm";
 import type { Dtype } from "../dtype/dtype.js";
 import { ColzError } from "../errors.js";
-import { encodePyJsonFile, parsePyJson, PyFloat, type PyJsonValue } from "./json.js";
+import { encodePyJsonFile, PyFloat, type PyJsonValue, parsePyJson } from "./json.js";
 
 /** Blosc shuffle as bcolz stores it: 0 none, 1 byte shuffle, 2 bitshuffle. */
 export type ShuffleCode = 0 | 1 | 2;
@@ -91,7 +91,8 @@ function describe(v: PyJsonValue | undefined): string {
 export function parseSizes(bytes: Uint8Array, key: string): CArraySizes {
   const o = asObject(parsePyJson(bytes, key), key, "meta/sizes");
   const shape = o.shape;
-  if (!Array.isArray(shape) || shape.length === 0) throw corrupt(key, `shape must be a non-empty list, got ${describe(shape)}`);
+  if (!Array.isArray(shape) || shape.length === 0)
+    throw corrupt(key, `shape must be a non-empty list, got ${describe(shape)}`);
   const dims = shape.map((d, i) => count(d, key, `shape[${i}]`));
   return { shape: dims, nbytes: count(o.nbytes, key, "nbytes"), cbytes: count(o.cbytes, key, "cbytes") };
 }
@@ -113,7 +114,8 @@ export function parseStorage(bytes: Uint8Array, key: string): CArrayStorage {
   const clevel = cp.clevel === undefined ? DEFAULT_CPARAMS.clevel : count(cp.clevel, key, "cparams.clevel");
   if (clevel > 9) throw corrupt(key, `cparams.clevel must be 0..9, got ${clevel}`);
   let shuffle: ShuffleCode;
-  if (typeof cp.shuffle === "boolean") shuffle = cp.shuffle ? 1 : 0; // legacy bcolz wrote True/False
+  if (typeof cp.shuffle === "boolean")
+    shuffle = cp.shuffle ? 1 : 0; // legacy bcolz wrote True/False
   else if (cp.shuffle === undefined) shuffle = 1;
   else if (cp.shuffle === 0 || cp.shuffle === 1 || cp.shuffle === 2) shuffle = cp.shuffle;
   else throw corrupt(key, `cparams.shuffle must be 0, 1, 2 or a bool, got ${describe(cp.shuffle)}`);
@@ -238,7 +240,8 @@ export function resolveCParams(cparams: Partial<CParams> = {}): CParams {
   const bad = (what: string) => new ColzError("ERR_BAD_ARGUMENT", `cparams.${what}`);
   if (!Number.isInteger(r.clevel) || r.clevel < 0 || r.clevel > 9) throw bad(`clevel must be 0..9, got ${r.clevel}`);
   if (r.shuffle !== 0 && r.shuffle !== 1 && r.shuffle !== 2) throw bad(`shuffle must be 0, 1 or 2, got ${r.shuffle}`);
-  if (!WRITABLE_CNAMES.includes(r.cname)) throw bad(`cname must be one of ${WRITABLE_CNAMES.join(", ")}, got ${r.cname}`);
+  if (!WRITABLE_CNAMES.includes(r.cname))
+    throw bad(`cname must be one of ${WRITABLE_CNAMES.join(", ")}, got ${r.cname}`);
   if (r.quantize !== 0) throw bad("quantize is not supported by colz writers (must be 0)");
   return r;
 }

@@ -11,10 +11,17 @@ import {
   parseSizes,
   parseStorage,
 } from "./carray-meta.js";
-import { chunkInfoOf, chunkKey, readChunkFile } from "./chunk-file.js";
-import { type ChunkStats, chunkStatsKey, parseChunkStats, verifyChunkStats } from "./extensions/chunk-stats.js";
+import { checkChunkFileHeader, chunkInfoOf, chunkKey, readChunkFile } from "./chunk-file.js";
+import {
+  type ChunkStats,
+  chunkStatsKey,
+  parseChunkStats,
+  sidecarMatches,
+  verifyChunkStats,
+} from "./extensions/chunk-stats.js";
 import { type ColzMeta, readColzMeta } from "./extensions/colz-meta.js";
 import type { PyJsonValue } from "./json.js";
+import { getMetaFile, META_LIMITS } from "./meta-io.js";
 import { checkPrefix } from "./prefix.js";
 
 /** `readAll` refuses results larger than this; read chunk by chunk instead. */
@@ -22,8 +29,8 @@ export const MAX_READ_ALL_BYTES = 2 ** 32 - 1;
 
 export interface CArrayReaderOptions {
   /**
-   * Check each chunk against its `data/__N.colz` sidecar (CRC-32 and cbytes) when one exists
-   * (default true). Costs one small extra read per chunk.
+   * Check each chunk against its `data/__N.colz` sidecar (CRC-32) when `meta/colz` says the
+   * carray keeps sidecars and one exists (default true). Costs one small extra read per chunk.
    */
   verifyChecksums?: boolean;
 }
@@ -69,7 +76,8 @@ export class CArrayReader {
     this.nfull = Math.floor(this.length / storage.chunklen);
     this.leftover = this.length % storage.chunklen;
     this.nchunks = this.nfull + (this.leftover > 0 ? 1 : 0);
-    this.verify = options.verifyChecksums ?? true;
+    // Only carrays whose marker promises sidecars are checked: no wasted lookups (HTTP 404s) on bcolz data.
+    this.verify = (options.verifyChecksums ?? true) && colz?.chunkStats === true;
   }
 
   /**
@@ -85,7 +93,10 @@ export class CArrayReader {
     await ready();
     const sizesKey = `${prefix}meta/sizes`;
     const storageKey = `${prefix}meta/storage`;
-    const [sizesBytes, storageBytes] = await Promise.all([store.get(sizesKey), store.get(storageKey)]);
+    const [sizesBytes, storageBytes] = await Promise.all([
+      getMetaFile(store, sizesKey, META_LIMITS.meta),
+      getMetaFile(store, storageKey, META_LIMITS.meta),
+    ]);
     if (sizesBytes === undefined || storageBytes === undefined) {
       const missing = sizesBytes === undefined ? sizesKey : storageKey;
       throw new ColzError("ERR_NOT_A_CONTAINER", `${describe(store, prefix)} is not a carray: ${missing} is missing`);
@@ -155,6 +166,10 @@ export class CArrayReader {
       throw new ColzError("ERR_BAD_ARGUMENT", `readChunk(${i}): out holds ${out.length} bytes, ${need} needed`);
     }
     const key = chunkKey(this.prefix, i);
+    const statsKey = chunkStatsKey(this.prefix, i);
+    // The sidecar is fetched alongside the chunk: one round trip, not two, on remote stores.
+    const sidecarRead = this.verify ? getMetaFile(this.store, statsKey, META_LIMITS.small) : undefined;
+    sidecarRead?.catch(() => undefined); // awaited below; silence it if the chunk read fails first
     const chunk = await readChunkFile(this.store, key, this.chunksize + 16);
     if (chunk === undefined) {
       throw new ColzError(
@@ -171,10 +186,12 @@ export class CArrayReader {
         `chunk file ${key}: Blosc header says ${info.nbytes} bytes, the metadata expects ${expected} (${rows} rows of ${this.atomsize} bytes)`,
       );
     }
-    if (this.verify) {
-      const statsKey = chunkStatsKey(this.prefix, i);
-      const sidecar = await this.store.get(statsKey);
-      if (sidecar !== undefined) verifyChunkStats(parseChunkStats(sidecar, statsKey, this.dtype), chunk, key);
+    if (sidecarRead !== undefined) {
+      const sidecar = await sidecarRead;
+      if (sidecar !== undefined) {
+        const stats = parseChunkStats(sidecar, statsKey, this.dtype);
+        if (sidecarMatches(stats, info.cbytes, info.nbytes)) verifyChunkStats(stats, chunk, key);
+      }
     }
     try {
       if (info.nbytes === need) return decompress(chunk, out?.subarray(0, need));
@@ -184,7 +201,8 @@ export class CArrayReader {
       out.set(whole.subarray(0, need));
       return out.subarray(0, need);
     } catch (e) {
-      if (e instanceof BloscError) throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key}: ${e.message}`, { cause: e });
+      if (e instanceof BloscError)
+        throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key}: ${e.message}`, { cause: e });
       throw e;
     }
   }
@@ -245,7 +263,9 @@ export class CArrayReader {
 
   /**
    * The `data/__N.colz` sidecar of chunk `i`, or undefined when there is none (bcolz-written
-   * carrays, or colz writers with statistics off).
+   * carrays, colz writers with statistics off) or when it is stale: its cbytes/nbytes differ
+   * from the chunk file's Blosc header (read here, 32 bytes), because another writer replaced
+   * the chunk. Min/max bound every row stored in the chunk file.
    *
    * @example
    * const s = await r.readChunkStats(0); // { min: 0, max: 2999, nulls: 0, ... }
@@ -253,25 +273,43 @@ export class CArrayReader {
   async readChunkStats(i: number): Promise<ChunkStats | undefined> {
     this.checkChunkIndex(i);
     const key = chunkStatsKey(this.prefix, i);
-    const bytes = await this.store.get(key);
-    return bytes === undefined ? undefined : parseChunkStats(bytes, key, this.dtype);
+    const bytes = await getMetaFile(this.store, key, META_LIMITS.small);
+    if (bytes === undefined) return undefined;
+    const stats = parseChunkStats(bytes, key, this.dtype);
+    const fileKey = chunkKey(this.prefix, i);
+    const head = await this.store.getRange(fileKey, 0, 32);
+    if (head === undefined) return undefined;
+    const cbytes = checkChunkFileHeader(head, fileKey);
+    const nbytes = new DataView(head.buffer, head.byteOffset, 32).getUint32(16 + 4, true);
+    return sidecarMatches(stats, cbytes, nbytes) ? stats : undefined;
   }
 
   private checkChunkIndex(i: number): void {
     if (!Number.isSafeInteger(i) || i < 0 || i >= this.nchunks) {
-      throw new ColzError("ERR_BAD_ARGUMENT", `chunk index ${i} is outside 0..${this.nchunks - 1} of ${this.prefix || "/"}`);
+      throw new ColzError(
+        "ERR_BAD_ARGUMENT",
+        `chunk index ${i} is outside 0..${this.nchunks - 1} of ${this.prefix || "/"}`,
+      );
     }
   }
 }
 
-/** Human-readable name of the carray at `prefix` in `store`, for messages. */
+/**
+ * Human-readable name of the container at `prefix` in `store`, for messages.
+ *
+ * @example
+ * describe(store, "price/"); // "/data/t.bcolz:price/"
+ */
 export function describe(store: Store, prefix: string): string {
   return `${store.description}${prefix === "" ? "" : `:${prefix}`}`;
 }
 
 function allocate(bytes: number, what: string): Uint8Array {
   if (bytes > MAX_READ_ALL_BYTES) {
-    throw new ColzError("ERR_TOO_LARGE", `${what}: ${bytes} bytes is more than one read may return; read chunk by chunk`);
+    throw new ColzError(
+      "ERR_TOO_LARGE",
+      `${what}: ${bytes} bytes is more than one read may return; read chunk by chunk`,
+    );
   }
   try {
     return new Uint8Array(bytes);
@@ -281,18 +319,30 @@ function allocate(bytes: number, what: string): Uint8Array {
 }
 
 /** Cross-checks shape, dtype and chunklen; every product must stay an exact JS integer. */
-function checkGeometry(sizes: CArraySizes, storage: CArrayStorage, dtype: Dtype, sizesKey: string, storageKey: string): void {
+function checkGeometry(
+  sizes: CArraySizes,
+  storage: CArrayStorage,
+  dtype: Dtype,
+  sizesKey: string,
+  storageKey: string,
+): void {
   let atomsize = dtype.itemsize;
   for (const d of sizes.shape.slice(1)) {
     atomsize *= d;
     if (!Number.isSafeInteger(atomsize) || atomsize > MAX_CHUNK_BYTES) {
-      throw new ColzError("ERR_CORRUPT_META", `${sizesKey}: atom shape ${JSON.stringify(sizes.shape.slice(1))} is too large`);
+      throw new ColzError(
+        "ERR_CORRUPT_META",
+        `${sizesKey}: atom shape ${JSON.stringify(sizes.shape.slice(1))} is too large`,
+      );
     }
   }
   if (atomsize === 0) throw new ColzError("ERR_CORRUPT_META", `${sizesKey}: rows of zero bytes are not supported`);
   const total = sizes.shape[0]! * atomsize;
   if (!Number.isSafeInteger(total)) {
-    throw new ColzError("ERR_CORRUPT_META", `${sizesKey}: ${sizes.shape[0]} rows of ${atomsize} bytes exceed 2^53 bytes`);
+    throw new ColzError(
+      "ERR_CORRUPT_META",
+      `${sizesKey}: ${sizes.shape[0]} rows of ${atomsize} bytes exceed 2^53 bytes`,
+    );
   }
   const chunksize = storage.chunklen * atomsize;
   if (chunksize > MAX_CHUNK_BYTES) {

@@ -20,6 +20,7 @@ import { defaultChunklen } from "./chunklen.js";
 import { chunkStatsKey, computeChunkStats, encodeChunkStats } from "./extensions/chunk-stats.js";
 import { colzMetaKey, encodeColzMeta, type LogicalType, readColzMeta } from "./extensions/colz-meta.js";
 import type { PyJsonValue } from "./json.js";
+import { getMetaFile, META_LIMITS } from "./meta-io.js";
 import { checkPrefix } from "./prefix.js";
 
 // Commit protocol (FORMAT.md "Commit protocol"). A carray's committed state is its meta/sizes.
@@ -28,6 +29,9 @@ import { checkPrefix } from "./prefix.js";
 //  2. commit(length): store.commit() makes the chunks durable, then meta/sizes is set (atomic) and
 //     store.commit() makes it durable. A crash before the sizes commit leaves the old length, whose
 //     rows are all intact; chunk files beyond it are stale and ignored by every reader.
+
+/** Empty file written at creation so that `data/` exists for bcolz (it ignores unknown files there). */
+export const DATA_DIR_PLACEHOLDER = "data/colz-keep";
 
 export interface CArrayCreateOptions {
   /** NumPy base dtype ("int32", "|S7", "<U5", "datetime64[ns]") or a parsed Dtype. */
@@ -96,7 +100,7 @@ export class CArrayWriter {
   }
 
   /**
-   * Creates an empty carray: meta/storage, __attrs__ and meta/colz, a commit, then meta/sizes
+   * Creates an empty carray: meta/storage, __attrs__, data/colz-keep and meta/colz, a commit, then meta/sizes
    * with length 0 and a second commit, so a crash leaves either nothing openable or a valid
    * empty carray. An existing carray (meta/sizes present) is ERR_BAD_ARGUMENT.
    *
@@ -117,22 +121,29 @@ export class CArrayWriter {
     const expectedlen = options.expectedlen ?? 0;
     if (!Number.isSafeInteger(expectedlen) || expectedlen < 0) throw bad(`expectedlen must be a non-negative integer`);
     const chunklen = options.chunklen ?? defaultChunklen(atomsize, options.expectedlen);
-    if (!Number.isSafeInteger(chunklen) || chunklen < 1) throw bad(`chunklen must be a positive integer, got ${chunklen}`);
+    if (!Number.isSafeInteger(chunklen) || chunklen < 1)
+      throw bad(`chunklen must be a positive integer, got ${chunklen}`);
     if (chunklen * atomsize > MAX_CHUNK_BYTES) {
       throw bad(`chunklen ${chunklen} × ${atomsize} bytes exceeds the Blosc1 chunk limit of ${MAX_CHUNK_BYTES} bytes`);
     }
     const cparams = resolveCParams(options.cparams);
     const storageBytes = encodeStorage({ dtype, cparams, chunklen, expectedlen, dflt: options.dflt });
     const attrsBytes = encodeAttrs(options.attrs ?? {});
-    if (await store.has(`${prefix}meta/sizes`)) {
-      throw bad(`${describe(store, prefix)} already holds a carray`);
-    }
+    // A crash during creation leaves meta/storage without meta/sizes: that prefix may be reused.
+    if (await store.has(`${prefix}meta/sizes`)) throw bad(`${describe(store, prefix)} already holds a carray`);
+    if (await store.has(`${prefix}__rootdirs__`)) throw bad(`${describe(store, prefix)} already holds a ctable`);
     const chunkStats = options.chunkStats ?? true;
     await store.set(`${prefix}meta/storage`, storageBytes);
     await store.set(`${prefix}__attrs__`, attrsBytes);
+    // bcolz refuses to open a carray without a data/ directory; stores keep only keys, so an
+    // empty placeholder makes data/ exist in directory layouts while the carray has no chunks.
+    await store.set(`${prefix}${DATA_DIR_PLACEHOLDER}`, new Uint8Array(0));
     if (options.marker ?? true) {
       const logicalType = options.logicalType ?? dtype.str;
-      await store.set(colzMetaKey(prefix), encodeColzMeta({ logicalType, nullable: options.nullable ?? false, chunkStats }));
+      await store.set(
+        colzMetaKey(prefix),
+        encodeColzMeta({ logicalType, nullable: options.nullable ?? false, chunkStats }),
+      );
     }
     const w = new CArrayWriter(store, prefix, dtype, atomShape, chunklen, cparams, chunkStats, 0, 0);
     await w.commit(0);
@@ -153,9 +164,15 @@ export class CArrayWriter {
     await ready();
     const sizesKey = `${prefix}meta/sizes`;
     const storageKey = `${prefix}meta/storage`;
-    const [sizesBytes, storageBytes] = await Promise.all([store.get(sizesKey), store.get(storageKey)]);
+    const [sizesBytes, storageBytes] = await Promise.all([
+      getMetaFile(store, sizesKey, META_LIMITS.meta),
+      getMetaFile(store, storageKey, META_LIMITS.meta),
+    ]);
     if (sizesBytes === undefined || storageBytes === undefined) {
-      throw new ColzError("ERR_NOT_A_CONTAINER", `${describe(store, prefix)} is not a carray: meta/sizes or meta/storage is missing`);
+      throw new ColzError(
+        "ERR_NOT_A_CONTAINER",
+        `${describe(store, prefix)} is not a carray: meta/sizes or meta/storage is missing`,
+      );
     }
     const sizes = parseSizes(sizesBytes, sizesKey);
     const storage = parseStorage(storageBytes, storageKey);
@@ -171,7 +188,17 @@ export class CArrayWriter {
     }
     const fullCbytes = Math.max(0, sizes.cbytes - chunksize);
     const stats = options.chunkStats ?? colz?.chunkStats ?? false;
-    return new CArrayWriter(store, prefix, dtype, atomShape, storage.chunklen, cparams, stats, sizes.shape[0]!, fullCbytes);
+    return new CArrayWriter(
+      store,
+      prefix,
+      dtype,
+      atomShape,
+      storage.chunklen,
+      cparams,
+      stats,
+      sizes.shape[0]!,
+      fullCbytes,
+    );
   }
 
   /** The committed length (meta/sizes shape[0]). */
@@ -199,7 +226,8 @@ export class CArrayWriter {
     if (rows < committedRows) {
       throw bad(`chunk ${i} holds ${committedRows} committed rows; rewriting it with ${rows} would lose some`);
     }
-    if (options.validity !== undefined && options.validity.length < rows) throw bad(`chunk ${i}: validity is shorter than the rows`);
+    if (options.validity !== undefined && options.validity.length < rows)
+      throw bad(`chunk ${i}: validity is shorter than the rows`);
     const chunk = compress(rowsBytes, {
       typesize: this.dtype.typesize,
       clevel: this.cparams.clevel,
@@ -239,7 +267,9 @@ export class CArrayWriter {
     for (let i = first; i * L < length; i++) {
       const need = Math.min(L, length - i * L);
       if (this.rowsIn(i) < need) {
-        throw bad(`cannot commit ${length} rows of ${describe(this.store, this.prefix)}: chunk ${i} holds ${this.rowsIn(i)} of its ${need} rows`);
+        throw bad(
+          `cannot commit ${length} rows of ${describe(this.store, this.prefix)}: chunk ${i} holds ${this.rowsIn(i)} of its ${need} rows`,
+        );
       }
     }
   }
@@ -295,7 +325,10 @@ export class CArrayWriter {
  * @example
  * await commitCArrays(store, [[validity, n], [main, n]]);
  */
-export async function commitCArrays(store: Store, entries: readonly (readonly [CArrayWriter, number])[]): Promise<void> {
+export async function commitCArrays(
+  store: Store,
+  entries: readonly (readonly [CArrayWriter, number])[],
+): Promise<void> {
   for (const [w, length] of entries) {
     if (w.store !== store) throw bad("commitCArrays: every writer must belong to the given store");
     w.checkCommit(length);

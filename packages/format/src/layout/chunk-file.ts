@@ -1,4 +1,4 @@
-import { BloscError, chunkInfo, type ChunkInfo } from "@colz/blosc-wasm";
+import { BloscError, type ChunkInfo, chunkInfo } from "@colz/blosc-wasm";
 import { ColzError } from "../errors.js";
 import type { Store } from "../store/types.js";
 
@@ -75,7 +75,10 @@ export function checkChunkFileHeader(head: Uint8Array, key: string): number {
 export function decodeChunkFile(file: Uint8Array, key: string): Uint8Array {
   const cbytes = checkChunkFileHeader(file, key);
   if (CHUNK_FILE_HEADER_SIZE + cbytes > file.length) {
-    throw corrupt(key, `the Blosc chunk needs ${cbytes} bytes after the blpk header but the file has ${file.length - 16} (truncated)`);
+    throw corrupt(
+      key,
+      `the Blosc chunk needs ${cbytes} bytes after the blpk header but the file has ${file.length - 16} (truncated)`,
+    );
   }
   return file.subarray(CHUNK_FILE_HEADER_SIZE, CHUNK_FILE_HEADER_SIZE + cbytes);
 }

@@ -3,7 +3,8 @@ import type { Store } from "../store/types.js";
 import { encodeAttrs, parseAttrs } from "./carray-meta.js";
 import { CArrayReader, type CArrayReaderOptions, describe } from "./carray-reader.js";
 import { type CArrayCreateOptions, CArrayWriter, commitCArrays } from "./carray-writer.js";
-import { encodePyJsonFile, parsePyJson, PyFloat, type PyJsonValue } from "./json.js";
+import { encodePyJsonFile, PyFloat, type PyJsonValue, parsePyJson } from "./json.js";
+import { getMetaFile, META_LIMITS } from "./meta-io.js";
 import { checkPrefix, checkSegment } from "./prefix.js";
 
 // A ctable is a set of carrays of equal length: "__rootdirs__" ({"names": [...]}) lists the
@@ -69,7 +70,8 @@ export function columnPrefix(prefix: string, name: string): string {
  */
 export function parseRootdirs(bytes: Uint8Array, key: string): string[] {
   const v = parsePyJson(bytes, key);
-  const names = v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof PyFloat) ? v.names : undefined;
+  const names =
+    v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof PyFloat) ? v.names : undefined;
   if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) {
     throw new ColzError("ERR_CORRUPT_META", `${key}: must be {"names": [list of column names]}`);
   }
@@ -106,8 +108,9 @@ export function encodeRootdirs(names: readonly string[]): Uint8Array {
 export async function readRootdirs(store: Store, prefix: string): Promise<string[]> {
   checkPrefix(prefix);
   const key = `${prefix}__rootdirs__`;
-  const bytes = await store.get(key);
-  if (bytes === undefined) throw new ColzError("ERR_NOT_A_CONTAINER", `${describe(store, prefix)} is not a ctable: ${key} is missing`);
+  const bytes = await getMetaFile(store, key, META_LIMITS.rootdirs);
+  if (bytes === undefined)
+    throw new ColzError("ERR_NOT_A_CONTAINER", `${describe(store, prefix)} is not a ctable: ${key} is missing`);
   return parseRootdirs(bytes, key);
 }
 
@@ -144,7 +147,11 @@ export async function readAttrs(store: Store, prefix: string): Promise<{ [key: s
  * @example
  * await writeAttrs(store, "", { note: "prices" });
  */
-export async function writeAttrs(store: Store, prefix: string, attrs: { readonly [key: string]: unknown }): Promise<void> {
+export async function writeAttrs(
+  store: Store,
+  prefix: string,
+  attrs: { readonly [key: string]: unknown },
+): Promise<void> {
   checkPrefix(prefix);
   const bytes = encodeAttrs(attrs);
   await store.set(`${prefix}__attrs__`, bytes);
@@ -171,7 +178,11 @@ export interface CTableLayout {
  * const t = await openCTable(store, "");
  * const prices = await t.columns[t.names.indexOf("price")]!.readRows(0, t.length);
  */
-export async function openCTable(store: Store, prefix: string, options: CArrayReaderOptions = {}): Promise<CTableLayout> {
+export async function openCTable(
+  store: Store,
+  prefix: string,
+  options: CArrayReaderOptions = {},
+): Promise<CTableLayout> {
   const names = await readRootdirs(store, prefix);
   const [columns, attrs] = await Promise.all([
     Promise.all(names.map((n) => CArrayReader.open(store, columnPrefix(prefix, n), options))),
@@ -205,11 +216,13 @@ export async function createCTable(
   const names = columns.map((c) => c.name);
   const rootdirs = encodeRootdirs(names);
   const attrsBytes = encodeAttrs(attrs);
-  if (await store.has(`${prefix}__rootdirs__`)) {
-    throw new ColzError("ERR_BAD_ARGUMENT", `${describe(store, prefix)} already holds a ctable`);
+  const existing = await detectContainer(store, prefix);
+  if (existing !== undefined) {
+    throw new ColzError("ERR_BAD_ARGUMENT", `${describe(store, prefix)} already holds a ${existing}`);
   }
   const writers: CArrayWriter[] = [];
-  for (const { name, ...options } of columns) writers.push(await CArrayWriter.create(store, columnPrefix(prefix, name), options));
+  for (const { name, ...options } of columns)
+    writers.push(await CArrayWriter.create(store, columnPrefix(prefix, name), options));
   await store.set(`${prefix}__attrs__`, attrsBytes);
   await store.commit();
   await store.set(`${prefix}__rootdirs__`, rootdirs);
@@ -233,6 +246,10 @@ export async function openCTableForAppend(
   const writers = await Promise.all(names.map((n) => CArrayWriter.open(store, columnPrefix(prefix, n))));
   const length = writers.length === 0 ? 0 : Math.min(...writers.map((w) => w.length));
   const longer = writers.filter((w) => w.length > length);
-  if (longer.length > 0) await commitCArrays(store, longer.map((w) => [w, length] as const));
+  if (longer.length > 0)
+    await commitCArrays(
+      store,
+      longer.map((w) => [w, length] as const),
+    );
   return { names, writers, length };
 }

@@ -7,6 +7,9 @@ import { ColzError } from "../errors.js";
 /**
  * Marks a number that must be written as a Python float ("1.0", not "1"). JS numbers do not
  * remember whether they were written with a decimal point; bcolz writes float `dflt`s as floats.
+ *
+ * @example
+ * dumpPyJson([1, new PyFloat(1)]); // "[1, 1.0]"
  */
 export class PyFloat {
   constructor(readonly value: number) {}
@@ -74,7 +77,10 @@ class Parser {
 
   private fail(what: string): never {
     const near = JSON.stringify(this.s.slice(this.pos, this.pos + 16));
-    throw new ColzError("ERR_CORRUPT_META", `${this.key}: malformed JSON at position ${this.pos}: ${what} (near ${near})`);
+    throw new ColzError(
+      "ERR_CORRUPT_META",
+      `${this.key}: malformed JSON at position ${this.pos}: ${what} (near ${near})`,
+    );
   }
 
   private ws(): void {
@@ -342,7 +348,9 @@ function dumpValue(v: unknown, depth: number, path: string): string {
       if (proto !== Object.prototype && proto !== null) {
         throw badValue(path, `a ${proto?.constructor?.name ?? "non-plain"} object is not JSON`);
       }
-      const parts = Object.entries(v as object).map(([k, x]) => `${pyString(k)}: ${dumpValue(x, depth + 1, `${path}.${k}`)}`);
+      const parts = Object.entries(v as object).map(
+        ([k, x]) => `${pyString(k)}: ${dumpValue(x, depth + 1, `${path}.${k}`)}`,
+      );
       return `{${parts.join(", ")}}`;
     }
     default:

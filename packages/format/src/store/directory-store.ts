@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
+import type { Dirent } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { ColzError } from "../errors.js";
+import { fsyncDir, readFully } from "./file-io.js";
 import { closedError, ioError, readOnlyError, SerialQueue } from "./guards.js";
 import { InProcessLock } from "./in-process-lock.js";
 import { normalizePrefix, prefixDirectory, sortKeys, validateKey, validateRange, validateValue } from "./keys.js";
@@ -15,9 +16,6 @@ import type { LockOptions, Store, WriterLock } from "./types.js";
 export const DIRECTORY_LOCK_NAME = ".colz-lock";
 /** Prefix of the temp files `set` renames into place; leftovers of a crash are ignored and cleaned. */
 export const TEMP_PREFIX = ".colz-tmp-";
-
-// O_NOFOLLOW makes open() fail with ELOOP on a symlink, so the common case costs no extra lstat.
-const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
 
 export interface DirectoryStoreOptions {
   /** 'r' read-only (default); 'a' read/write; 'w' read/write, emptied at open. */
@@ -136,45 +134,13 @@ export class DirectoryStore implements Store {
   async get(key: string): Promise<Uint8Array | undefined> {
     const file = await this.resolveRead("get", key);
     if (file === undefined) return undefined;
-    return this.withFile(key, file, async (fh, size) => readAt(fh, 0, size));
+    return this.withFile(key, file, async (fh, size) => readFully(fh, 0, size));
   }
 
   /** Synchronous `get` (readFileSync-style). @example store.getSync("meta/sizes") */
   getSync(key: string): Uint8Array | undefined {
     this.check("get", key);
-    const file = this.paths.filePath(key);
-    if (!this.paths.checkDirSync(path.dirname(file), key)) return undefined;
-    let fd: number;
-    try {
-      fd = fs.openSync(file, READ_FLAGS);
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      if ((e as NodeJS.ErrnoException).code !== "ELOOP") throw pathError(e, key, file);
-      const real = this.paths.resolveLinkSync(file, key);
-      if (real === undefined) return undefined;
-      try {
-        fd = fs.openSync(real, "r");
-      } catch (e2) {
-        if (isMissing(e2)) return undefined;
-        throw pathError(e2, key, file);
-      }
-    }
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) return undefined;
-      const out = new Uint8Array(st.size);
-      let done = 0;
-      while (done < out.length) {
-        const n = fs.readSync(fd, out, done, out.length - done, done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done === out.length ? out : out.slice(0, done);
-    } catch (e) {
-      throw pathError(e, key, file);
-    } finally {
-      fs.closeSync(fd);
-    }
+    return this.paths.readFileSync(this.paths.filePath(key), key);
   }
 
   /** @example await store.getRange("data/__0.blp", 0, 32) // header bytes only */
@@ -184,7 +150,7 @@ export class DirectoryStore implements Store {
     if (file === undefined) return undefined;
     return this.withFile(key, file, async (fh, size) => {
       const start = Math.min(offset, size);
-      return readAt(fh, start, Math.min(length, size - start));
+      return readFully(fh, start, Math.min(length, size - start));
     });
   }
 
@@ -243,7 +209,12 @@ export class DirectoryStore implements Store {
     });
   }
 
-  /** Every key under the root, sorted, skipping dot-files and symlinked directories. @example await store.list("meta/") */
+  /**
+   * Every key under the root, sorted; skips dot-files and does not descend into symlinked directories.
+   *
+   * @example
+   * await store.list("meta/"); // ["meta/sizes", "meta/storage"]
+   */
   async list(prefix?: string): Promise<string[]> {
     if (this.closed) throw closedError(this.description, "list");
     const p = normalizePrefix(prefix);
@@ -259,7 +230,7 @@ export class DirectoryStore implements Store {
         return []; // a prefix through an escaping symlink matches nothing
       }
     }
-    await this.walk(start, (file) => {
+    await walkKeys(this.paths, start, this.description, (file) => {
       const key = this.paths.keyOf(file);
       if (key.startsWith(p)) keys.push(key);
     });
@@ -296,6 +267,7 @@ export class DirectoryStore implements Store {
     try {
       const st = await fsp.lstat(file);
       if (st.isDirectory()) return; // not a value
+      if (st.isSymbolicLink()) await this.paths.resolveLink(file, key); // refuses links leaving the root
       await fsp.unlink(file);
     } catch (e) {
       if (isMissing(e)) return;
@@ -331,35 +303,16 @@ export class DirectoryStore implements Store {
   private async removeStaleTemps(): Promise<void> {
     // We hold the writer lock, so no live writer owns a temp file: every one is a crash leftover.
     const stale: string[] = [];
-    await this.walk(this.paths.root, () => undefined, (file) => stale.push(file));
+    await walkKeys(
+      this.paths,
+      this.paths.root,
+      this.description,
+      () => undefined,
+      (file) => stale.push(file),
+    );
     for (const file of stale) {
       await fsp.unlink(file).catch(() => undefined);
       this.touched.add(path.dirname(file));
-    }
-  }
-
-  private async walk(dir: string, onFile: (file: string) => void, onTemp?: (file: string) => void): Promise<void> {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fsp.readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      if (isMissing(e)) return;
-      throw ioError(e, `cannot list ${dir} in directory store ${this.description}`);
-    }
-    for (const entry of entries) {
-      const file = path.join(dir, entry.name);
-      if (entry.name.startsWith(".")) {
-        if (onTemp !== undefined && entry.name.startsWith(TEMP_PREFIX) && entry.isFile()) onTemp(file);
-        continue;
-      }
-      if (entry.isDirectory()) await this.walk(file, onFile, onTemp);
-      else if (entry.isFile()) onFile(file);
-      else if (entry.isSymbolicLink()) {
-        // Symlinked files inside the root are values; symlinked directories are not followed (cycles).
-        const real = await fsp.realpath(file).catch(() => undefined);
-        if (real === undefined || !this.paths.contains(real)) continue;
-        if ((await fsp.stat(real).catch(() => undefined))?.isFile()) onFile(file);
-      }
     }
   }
 
@@ -374,21 +327,8 @@ export class DirectoryStore implements Store {
     file: string,
     fn: (fh: FileHandle, size: number) => Promise<T>,
   ): Promise<T | undefined> {
-    let fh: FileHandle;
-    try {
-      fh = await fsp.open(file, READ_FLAGS);
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      if ((e as NodeJS.ErrnoException).code !== "ELOOP") throw pathError(e, key, file);
-      const real = await this.paths.resolveLink(file, key);
-      if (real === undefined) return undefined;
-      try {
-        fh = await fsp.open(real, "r");
-      } catch (e2) {
-        if (isMissing(e2)) return undefined;
-        throw pathError(e2, key, file);
-      }
-    }
+    const fh = await this.paths.openFile(file, key);
+    if (fh === undefined) return undefined;
     try {
       const st = await fh.stat();
       if (!st.isFile()) return undefined;
@@ -418,40 +358,40 @@ export class DirectoryStore implements Store {
   }
 }
 
-/** Reads exactly `length` bytes at `position` (fewer only if the file shrank). */
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await fh.read(out, done, length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done === length ? out : out.slice(0, done);
-}
-
 /**
- * fsyncs a directory so that renames, creates and deletes in it survive a power loss. Platforms
- * that cannot open directories for fsync (Windows) report EISDIR/EPERM; that is ignored there.
+ * Calls `onFile` for every value file below `dir` and `onTemp` for every temp file of ours.
+ * Dot-names are skipped (they are never keys); symlinked files resolving inside the root are
+ * values; symlinked directories are not followed (no cycles).
  *
  * @example
- * await fsyncDir("/data/t.bcolz/meta");
+ * await walkKeys(paths, paths.root, "t.bcolz", (file) => keys.push(paths.keyOf(file)));
  */
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh: FileHandle;
+async function walkKeys(
+  paths: RootedPaths,
+  dir: string,
+  description: string,
+  onFile: (file: string) => void,
+  onTemp?: (file: string) => void,
+): Promise<void> {
+  let entries: Dirent[];
   try {
-    fh = await fsp.open(dir, "r");
+    entries = await fsp.readdir(dir, { withFileTypes: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "EPERM") return;
-    throw e;
+    if (isMissing(e)) return;
+    throw ioError(e, `cannot list ${dir} in directory store ${description}`);
   }
-  try {
-    await fh.sync();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "EINVAL" && code !== "EPERM" && code !== "EISDIR" && code !== "EBADF") throw e;
-  } finally {
-    await fh.close();
+  for (const entry of entries) {
+    const file = path.join(dir, entry.name);
+    if (entry.name.startsWith(".")) {
+      if (onTemp !== undefined && entry.name.startsWith(TEMP_PREFIX) && entry.isFile()) onTemp(file);
+      continue;
+    }
+    if (entry.isDirectory()) await walkKeys(paths, file, description, onFile, onTemp);
+    else if (entry.isFile()) onFile(file);
+    else if (entry.isSymbolicLink()) {
+      const real = await fsp.realpath(file).catch(() => undefined);
+      if (real === undefined || !paths.contains(real)) continue;
+      if ((await fsp.stat(real).catch(() => undefined))?.isFile()) onFile(file);
+    }
   }
 }

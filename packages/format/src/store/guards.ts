@@ -33,7 +33,12 @@ export function ioError(cause: unknown, message: string): ColzError {
   return new ColzError("ERR_IO", `${message}${detail}`, { cause });
 }
 
-/** A copy of `bytes` that owns its own buffer (callers may mutate what they passed or got). */
+/**
+ * A copy of `bytes` that owns its own buffer (callers may mutate what they passed or got).
+ *
+ * @example
+ * this.map.set(key, copyBytes(value));
+ */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   return bytes.slice();
 }

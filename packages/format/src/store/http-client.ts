@@ -105,7 +105,12 @@ export class HttpClient {
     return out;
   }
 
-  /** Discards a body we do not need (lets the connection be reused). */
+  /**
+   * Discards a body we do not need (lets the connection be reused).
+   *
+   * @example
+   * if (res.status === 404) await client.discard(res);
+   */
   async discard(res: Response): Promise<void> {
     await res.body?.cancel().catch(() => undefined);
   }

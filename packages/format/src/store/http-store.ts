@@ -84,7 +84,10 @@ export class HttpStore implements Store {
       const range = parseContentRange(res.headers.get("content-range"));
       if (range === undefined || range.start !== offset) {
         await this.client.discard(res);
-        throw new ColzError("ERR_IO", `GET ${url}: bad Content-Range ${res.headers.get("content-range")} for offset ${offset}`);
+        throw new ColzError(
+          "ERR_IO",
+          `GET ${url}: bad Content-Range ${res.headers.get("content-range")} for offset ${offset}`,
+        );
       }
       return this.client.body(res, url, length);
     }
@@ -128,7 +131,7 @@ export class HttpStore implements Store {
     return (await this.size(key)) !== undefined;
   }
 
-  /** Always throws ERR_UNSUPPORTED: static servers cannot enumerate keys. */
+  /** Always throws ERR_UNSUPPORTED: static servers cannot enumerate keys. @example await store.list() // throws */
   async list(_prefix?: string): Promise<string[]> {
     if (this.closed) throw closedError(this.description, "list");
     throw new ColzError(
@@ -137,30 +140,30 @@ export class HttpStore implements Store {
     );
   }
 
-  /** Throws ERR_READ_ONLY. */
+  /** Throws ERR_READ_ONLY. @example await store.set("k", bytes) // throws */
   async set(key: string, _value: Uint8Array): Promise<void> {
     this.url("set", key);
     throw readOnlyError(this.description, "set", key);
   }
 
-  /** Throws ERR_READ_ONLY. */
+  /** Throws ERR_READ_ONLY. @example await store.delete("k") // throws */
   async delete(key: string): Promise<void> {
     this.url("delete", key);
     throw readOnlyError(this.description, "delete", key);
   }
 
-  /** Nothing to make durable. */
+  /** Nothing to make durable. @example await store.commit() */
   async commit(): Promise<void> {
     if (this.closed) throw closedError(this.description, "commit");
   }
 
-  /** Throws ERR_READ_ONLY: there is no writer. */
+  /** Throws ERR_READ_ONLY: there is no writer. @example await store.lock() // throws */
   async lock(): Promise<WriterLock> {
     if (this.closed) throw closedError(this.description, "lock");
     throw readOnlyError(this.description, "lock");
   }
 
-  /** Later calls throw ERR_CLOSED. Idempotent. */
+  /** Later calls throw ERR_CLOSED. Idempotent. @example await store.close() */
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -114,30 +114,30 @@ export class HttpZipStore implements Store {
     return this.sorted.filter((k) => k.startsWith(p));
   }
 
-  /** Throws ERR_READ_ONLY. */
+  /** Throws ERR_READ_ONLY. @example await store.set("k", bytes) // throws */
   async set(key: string, _value: Uint8Array): Promise<void> {
     this.entry("set", key);
     throw readOnlyError(this.description, "set", key);
   }
 
-  /** Throws ERR_READ_ONLY. */
+  /** Throws ERR_READ_ONLY. @example await store.delete("k") // throws */
   async delete(key: string): Promise<void> {
     this.entry("delete", key);
     throw readOnlyError(this.description, "delete", key);
   }
 
-  /** Nothing to make durable. */
+  /** Nothing to make durable. @example await store.commit() */
   async commit(): Promise<void> {
     if (this.closed) throw closedError(this.description, "commit");
   }
 
-  /** Throws ERR_READ_ONLY: there is no writer. */
+  /** Throws ERR_READ_ONLY: there is no writer. @example await store.lock() // throws */
   async lock(): Promise<WriterLock> {
     if (this.closed) throw closedError(this.description, "lock");
     throw readOnlyError(this.description, "lock");
   }
 
-  /** Later calls throw ERR_CLOSED. Idempotent. */
+  /** Later calls throw ERR_CLOSED. Idempotent. @example await store.close() */
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -168,7 +168,10 @@ function rangeSource(client: HttpClient, url: string, size: number, tailStart: n
         } else {
           await client.discard(res);
         }
-        throw new ColzError("ERR_CORRUPT_META", `${url}: short or misplaced range at offset ${offset} (${length} bytes)`);
+        throw new ColzError(
+          "ERR_CORRUPT_META",
+          `${url}: short or misplaced range at offset ${offset} (${length} bytes)`,
+        );
       }
       if (res.status === 200) {
         const bytes = await client.body(res, url, offset + length);

@@ -17,7 +17,7 @@ export class InProcessLock {
 
   constructor(private readonly description: string) {}
 
-  /** True while some holder has the lock. */
+  /** True while some holder has the lock. @example if (lock.held) ... */
   get held(): boolean {
     return this.holder !== undefined;
   }
@@ -48,7 +48,7 @@ export class InProcessLock {
     };
   }
 
-  /** Drops the lock whoever holds it (used by close()). */
+  /** Drops the lock whoever holds it (used by close()). @example lock.reset() */
   reset(): void {
     this.holder = undefined;
   }

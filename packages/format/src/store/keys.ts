@@ -117,14 +117,25 @@ export function sortKeys(keys: string[]): string[] {
  */
 export function validateRange(key: string, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new ColzError("ERR_BAD_ARGUMENT", `getRange(${JSON.stringify(key)}): offset ${offset} is not a non-negative integer`);
+    throw new ColzError(
+      "ERR_BAD_ARGUMENT",
+      `getRange(${JSON.stringify(key)}): offset ${offset} is not a non-negative integer`,
+    );
   }
   if (!Number.isSafeInteger(length) || length < 0) {
-    throw new ColzError("ERR_BAD_ARGUMENT", `getRange(${JSON.stringify(key)}): length ${length} is not a non-negative integer`);
+    throw new ColzError(
+      "ERR_BAD_ARGUMENT",
+      `getRange(${JSON.stringify(key)}): length ${length} is not a non-negative integer`,
+    );
   }
 }
 
-/** Throws ERR_BAD_ARGUMENT unless `value` is a Uint8Array (Buffers are Uint8Arrays). */
+/**
+ * Throws ERR_BAD_ARGUMENT unless `value` is a Uint8Array (Buffers are Uint8Arrays).
+ *
+ * @example
+ * validateValue("meta/sizes", bytes);
+ */
 export function validateValue(key: string, value: unknown): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
     throw new ColzError("ERR_BAD_ARGUMENT", `set(${JSON.stringify(key)}): value must be a Uint8Array`);

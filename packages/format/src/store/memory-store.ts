@@ -1,6 +1,6 @@
-import { normalizePrefix, sortKeys, validateKey, validateRange, validateValue } from "./keys.js";
 import { closedError, copyBytes, readOnlyError } from "./guards.js";
 import { InProcessLock } from "./in-process-lock.js";
+import { normalizePrefix, sortKeys, validateKey, validateRange, validateValue } from "./keys.js";
 import type { LockOptions, Store, WriterLock } from "./types.js";
 
 export interface MemoryStoreOptions {

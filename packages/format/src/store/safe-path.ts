@@ -1,8 +1,12 @@
 import * as fs from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { ColzError } from "../errors.js";
 import { validateKey } from "./keys.js";
+
+// O_NOFOLLOW makes open() fail with ELOOP on a symlink, so the common case costs no extra lstat.
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
 
 /**
  * Maps store keys to file paths under one root and guarantees that no path it hands out leads
@@ -52,7 +56,7 @@ export class RootedPaths {
     return path.relative(this.root, p).split(path.sep).join("/");
   }
 
-  /** Forgets cached checks below `dir` (after it was removed). */
+  /** Forgets cached checks below `dir` (after it was removed). @example paths.forget("/data/t/a") */
   forget(dir: string): void {
     for (const d of this.verified) if (d === dir || d.startsWith(dir + path.sep)) this.verified.delete(d);
   }
@@ -70,8 +74,11 @@ export class RootedPaths {
     try {
       real = await fsp.realpath(dir);
     } catch (e) {
-      if (isMissing(e)) return false;
-      throw pathError(e, key, dir);
+      if (!isMissing(e)) throw pathError(e, key, dir);
+      // Missing: still refuse a key whose existing part already leads out through a symlink.
+      const up = path.dirname(dir);
+      if (up !== dir && this.contains(up)) await this.checkDir(up, key);
+      return false;
     }
     return this.accept(dir, real, key);
   }
@@ -83,8 +90,10 @@ export class RootedPaths {
     try {
       real = fs.realpathSync.native(dir);
     } catch (e) {
-      if (isMissing(e)) return false;
-      throw pathError(e, key, dir);
+      if (!isMissing(e)) throw pathError(e, key, dir);
+      const up = path.dirname(dir);
+      if (up !== dir && this.contains(up)) this.checkDirSync(up, key);
+      return false;
     }
     return this.accept(dir, real, key);
   }
@@ -108,7 +117,7 @@ export class RootedPaths {
     return real;
   }
 
-  /** Synchronous `resolveLink`. */
+  /** Synchronous `resolveLink`. @example paths.resolveLinkSync("/data/t/link", "link") */
   resolveLinkSync(file: string, key: string): string | undefined {
     let real: string;
     try {
@@ -119,6 +128,72 @@ export class RootedPaths {
     }
     if (!this.contains(real)) throw escapeError(key, file, real);
     return real;
+  }
+
+  /**
+   * Opens `file` (the path of `key`; its directory already checked) for reading. A symlink is
+   * followed only when it resolves inside the root (ERR_BAD_KEY otherwise); undefined when missing.
+   *
+   * @example
+   * const fh = await paths.openFile("/data/t/meta/sizes", "meta/sizes");
+   */
+  async openFile(file: string, key: string): Promise<FileHandle | undefined> {
+    try {
+      return await fsp.open(file, READ_FLAGS);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      if ((e as NodeJS.ErrnoException).code !== "ELOOP") throw pathError(e, key, file);
+    }
+    const real = await this.resolveLink(file, key);
+    if (real === undefined) return undefined;
+    try {
+      return await fsp.open(real, "r");
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw pathError(e, key, file);
+    }
+  }
+
+  /**
+   * Synchronously reads the whole regular file `file` (the path of `key`), with the checks of
+   * `checkDirSync` and `openFile`; undefined when it is missing or not a regular file.
+   *
+   * @example
+   * const bytes = paths.readFileSync("/data/t/meta/sizes", "meta/sizes");
+   */
+  readFileSync(file: string, key: string): Uint8Array | undefined {
+    if (!this.checkDirSync(path.dirname(file), key)) return undefined;
+    let fd: number;
+    try {
+      fd = fs.openSync(file, READ_FLAGS);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      if ((e as NodeJS.ErrnoException).code !== "ELOOP") throw pathError(e, key, file);
+      const real = this.resolveLinkSync(file, key);
+      if (real === undefined) return undefined;
+      try {
+        fd = fs.openSync(real, "r");
+      } catch (e2) {
+        if (isMissing(e2)) return undefined;
+        throw pathError(e2, key, file);
+      }
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) return undefined;
+      const out = new Uint8Array(st.size);
+      let done = 0;
+      while (done < out.length) {
+        const n = fs.readSync(fd, out, done, out.length - done, done);
+        if (n === 0) break;
+        done += n;
+      }
+      return done === out.length ? out : out.slice(0, done);
+    } catch (e) {
+      throw pathError(e, key, file);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /**
@@ -181,7 +256,12 @@ export class RootedPaths {
   }
 }
 
-/** True for errors that mean "no such file" (also ENOTDIR: a file where a directory was expected). */
+/**
+ * True for errors that mean "no such file" (also ENOTDIR: a file where a directory was expected).
+ *
+ * @example
+ * catch (e) { if (isMissing(e)) return undefined; }
+ */
 export function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
   return code === "ENOENT" || code === "ENOTDIR";

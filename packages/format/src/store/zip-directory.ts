@@ -7,10 +7,6 @@ import { ColzError } from "../errors.js";
 import {
   EOCD_SIZE,
   MAX_TAIL,
-  parseCentralDirectory,
-  parseEocd,
-  parseZip64Eocd,
-  parseZip64Locator,
   SIG_EOCD,
   SIG_LOCAL,
   U16_MAX,
@@ -19,6 +15,7 @@ import {
   ZIP64_LOCATOR_SIZE,
   type ZipEntry,
 } from "./zip-format.js";
+import { parseCentralDirectory, parseEocd, parseZip64Eocd, parseZip64Locator } from "./zip-parse.js";
 
 /** Random access to the bytes of one file. */
 export interface ByteSource {
@@ -93,7 +90,10 @@ export async function findLastCommit(source: ByteSource): Promise<ZipCommit> {
     }
   }
   if (firstRejection === undefined) {
-    throw new ColzError("ERR_NOT_A_CONTAINER", `${source.description} is not a ZIP archive (no end of central directory)`);
+    throw new ColzError(
+      "ERR_NOT_A_CONTAINER",
+      `${source.description} is not a ZIP archive (no end of central directory)`,
+    );
   }
   throw new ColzError("ERR_CORRUPT_META", `${source.description}: no valid central directory; last ${firstRejection}`);
 }
@@ -104,7 +104,12 @@ async function startsLikeZip(source: ByteSource): Promise<boolean> {
   return sig === SIG_LOCAL || sig === SIG_EOCD;
 }
 
-async function tryEocd(source: ByteSource, p: number, block: Uint8Array, blockStart: number): Promise<ZipCommit | string> {
+async function tryEocd(
+  source: ByteSource,
+  p: number,
+  block: Uint8Array,
+  blockStart: number,
+): Promise<ZipCommit | string> {
   const size = source.size;
   if (p + EOCD_SIZE > size) return "record runs past the end of the file";
   const eocdBytes = slice(block, blockStart, p, EOCD_SIZE) ?? (await source.read(p, EOCD_SIZE));
@@ -116,11 +121,15 @@ async function tryEocd(source: ByteSource, p: number, block: Uint8Array, blockSt
   let zip64 = false;
   if (p >= ZIP64_LOCATOR_SIZE) {
     const at = p - ZIP64_LOCATOR_SIZE;
-    const loc = parseZip64Locator(slice(block, blockStart, at, ZIP64_LOCATOR_SIZE) ?? (await source.read(at, ZIP64_LOCATOR_SIZE)));
+    const loc = parseZip64Locator(
+      slice(block, blockStart, at, ZIP64_LOCATOR_SIZE) ?? (await source.read(at, ZIP64_LOCATOR_SIZE)),
+    );
     if (typeof loc === "string") return loc;
     if (loc !== undefined) {
       if (loc + ZIP64_EOCD_SIZE > at) return `ZIP64 record offset ${loc} is out of bounds`;
-      const rec = parseZip64Eocd(slice(block, blockStart, loc, ZIP64_EOCD_SIZE) ?? (await source.read(loc, ZIP64_EOCD_SIZE)));
+      const rec = parseZip64Eocd(
+        slice(block, blockStart, loc, ZIP64_EOCD_SIZE) ?? (await source.read(loc, ZIP64_EOCD_SIZE)),
+      );
       if (typeof rec === "string") return `${rec} (at offset ${loc})`;
       if (loc + 12 + rec.recordSize !== at) return `ZIP64 record at ${loc} does not end at its locator`;
       ({ count, cdSize, cdOffset } = rec);
@@ -171,4 +180,3 @@ export function memorySource(bytes: Uint8Array, description: string): ByteSource
     read: async (offset, length) => bytes.slice(offset, offset + length), // a copy: callers may mutate it
   };
 }
-

@@ -2,14 +2,8 @@
  * Reading one member's bytes, shared by ZipStore and HttpZipStore. Platform-neutral.
  */
 import { ColzError } from "../errors.js";
-import {
-  checkLocalHeader,
-  FLAG_ENCRYPTED,
-  LOCAL_HEADER_SIZE,
-  localExtraLength,
-  METHOD_STORED,
-  type ZipEntry,
-} from "./zip-format.js";
+import { FLAG_ENCRYPTED, LOCAL_HEADER_SIZE, localExtraLength, METHOD_STORED, type ZipEntry } from "./zip-format.js";
+import { checkLocalHeader } from "./zip-parse.js";
 
 /** Reads exactly `length` bytes at `offset` of the archive. */
 export type ReadAt = (offset: number, length: number) => Promise<Uint8Array>;
@@ -46,6 +40,16 @@ export async function readMember(
       `member ${JSON.stringify(entry.name)} of ${description} is ${what}; only stored members can be read`,
     );
   }
+  // A member too large for one buffer makes the allocation throw RangeError: report it as such.
+  const read: ReadAt = async (offset, n) => {
+    try {
+      return await readAt(offset, n);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const what = `member ${JSON.stringify(entry.name)} of ${description}`;
+      throw new ColzError("ERR_TOO_LARGE", `${what}: ${n} bytes do not fit in one buffer`, { cause: e });
+    }
+  };
   const start = Math.min(range?.start ?? 0, entry.size);
   const length = Math.min(range?.length ?? entry.size, entry.size - start);
   let data: Uint8Array | undefined;
@@ -53,14 +57,14 @@ export async function readMember(
     const guess = LOCAL_HEADER_SIZE + entry.nameBytes.length + localExtraLength(entry);
     const together = start <= SPECULATIVE_GAP && entry.localOffset + guess + start + length <= entry.limit;
     const span = together ? guess + start + length : Math.min(guess, entry.limit - entry.localOffset);
-    const bytes = await readAt(entry.localOffset, span);
+    const bytes = await read(entry.localOffset, span);
     const checked = checkLocalHeader(bytes, entry);
     if (typeof checked === "string") throw new ColzError("ERR_CORRUPT_META", `${description}: ${checked}`);
     entry.dataOffset = checked;
     // slice(): callers get a buffer of their own, not a view that starts inside the header.
     if (together && checked === entry.localOffset + guess) data = bytes.slice(guess + start, guess + start + length);
   }
-  data ??= length === 0 ? new Uint8Array(0) : await readAt(entry.dataOffset + start, length);
+  data ??= length === 0 ? new Uint8Array(0) : await read(entry.dataOffset + start, length);
   if (range === undefined && crc(data) !== entry.crc32) {
     throw new ColzError(
       "ERR_CORRUPT_CHUNK",

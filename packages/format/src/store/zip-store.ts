@@ -1,17 +1,17 @@
-import { randomBytes } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { ColzError } from "../errors.js";
-import { fsyncDir } from "./directory-store.js";
+import { fsyncDir, writeAllAt } from "./file-io.js";
 import { closedError, ioError, readOnlyError, SerialQueue } from "./guards.js";
 import { InProcessLock } from "./in-process-lock.js";
 import { normalizePrefix, sortKeys, validateKey, validateRange, validateValue } from "./keys.js";
 import { FileLock } from "./lock.js";
 import { isMissing } from "./safe-path.js";
 import type { LockOptions, Store, WriterLock } from "./types.js";
-import { type ByteSource, findLastCommit } from "./zip-directory.js";
+import { findLastCommit } from "./zip-directory.js";
+import { fileSource, openArchive, readerOf, removeStaleTemps, tempPath, writeEmptyArchive } from "./zip-file.js";
 import {
   encodeCentralHeader,
   encodeEnd,
@@ -106,17 +106,19 @@ export class ZipStore implements Store {
     const abs = path.resolve(file);
     const sync = options.sync ?? true;
     if (mode === "r") {
-      const fh = await openFile(abs, "r");
+      const fh = await openArchive(abs, "r");
       return ZipStore.load(abs, fh, undefined, sync);
     }
     const lock = await FileLock.acquire(`${abs}.lock`, { waitMs: options.waitMs, description: `zip store ${abs}` });
     try {
       await removeStaleTemps(abs);
-      const st = await fsp.stat(abs).catch((e: unknown) => (isMissing(e) ? undefined : Promise.reject(ioError(e, abs))));
+      const st = await fsp
+        .stat(abs)
+        .catch((e: unknown) => (isMissing(e) ? undefined : Promise.reject(ioError(e, abs))));
       if (st?.isDirectory()) throw new ColzError("ERR_NOT_A_CONTAINER", `${abs} is a directory, not a zip store`);
       if (st === undefined && options.create === false) throw new ColzError("ERR_NOT_FOUND", `no zip store at ${abs}`);
       if (st !== undefined && st.size > 0 && mode === "w") {
-        const check = await openFile(abs, "r");
+        const check = await openArchive(abs, "r");
         try {
           await findLastCommit(fileSource(check, st.size, abs)); // refuse to destroy a file that is not ours
         } finally {
@@ -124,7 +126,7 @@ export class ZipStore implements Store {
         }
       }
       if (st === undefined || st.size === 0 || mode === "w") await writeEmptyArchive(abs, sync);
-      const fh = await openFile(abs, "r+");
+      const fh = await openArchive(abs, "r+");
       return await ZipStore.load(abs, fh, lock, sync);
     } catch (e) {
       await lock.release().catch(() => undefined);
@@ -259,7 +261,7 @@ export class ZipStore implements Store {
         await fsp.rename(temp, this.description);
         if (this.sync) await fsyncDir(path.dirname(this.description));
         this.retired.push(this.fh);
-        this.fh = await openFile(this.description, "r+");
+        this.fh = await openArchive(this.description, "r+");
         this.entries = fresh;
         this.appendPos = this.committedEnd = end;
       } catch (e) {
@@ -357,89 +359,5 @@ export class ZipStore implements Store {
   private checkWrite(op: string, key: string): void {
     this.check(op, key);
     if (this.readOnly) throw readOnlyError(this.description, op, key);
-  }
-}
-
-async function openFile(abs: string, flags: "r" | "r+"): Promise<FileHandle> {
-  try {
-    return await fsp.open(abs, flags);
-  } catch (e) {
-    if (isMissing(e)) throw new ColzError("ERR_NOT_FOUND", `no zip store at ${abs}`, { cause: e });
-    if ((e as NodeJS.ErrnoException).code === "EISDIR") {
-      throw new ColzError("ERR_NOT_A_CONTAINER", `${abs} is a directory, not a zip store`, { cause: e });
-    }
-    throw ioError(e, `cannot open zip store ${abs}`);
-  }
-}
-
-/** Atomically puts an empty archive (a lone EOCD) at `abs`, replacing whatever is there. */
-async function writeEmptyArchive(abs: string, sync: boolean): Promise<void> {
-  const temp = tempPath(abs);
-  try {
-    const fh = await fsp.open(temp, "wx", 0o644);
-    try {
-      await writeAllAt(fh, [encodeEnd(0, 0, 0)], 0);
-      if (sync) await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(temp, abs);
-    if (sync) await fsyncDir(path.dirname(abs));
-  } catch (e) {
-    await fsp.unlink(temp).catch(() => undefined);
-    throw ioError(e, `cannot create zip store ${abs}`);
-  }
-}
-
-function tempPath(abs: string): string {
-  return `${abs}.colz-tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
-}
-
-/** Deletes `<file>.colz-tmp-*` left by a crashed writer (we hold the lock: none is live). */
-async function removeStaleTemps(abs: string): Promise<void> {
-  const dir = path.dirname(abs);
-  const prefix = `${path.basename(abs)}.colz-tmp-`;
-  const names = await fsp.readdir(dir).catch(() => [] as string[]);
-  for (const name of names) if (name.startsWith(prefix)) await fsp.unlink(path.join(dir, name)).catch(() => undefined);
-}
-
-function readerOf(fh: FileHandle, description: string): (offset: number, length: number) => Promise<Uint8Array> {
-  return async (offset, length) => {
-    const out = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await fh.read(out, done, length - done, offset + done);
-      if (bytesRead === 0) {
-        throw new ColzError("ERR_CORRUPT_META", `${description}: unexpected end of file at offset ${offset + done}`);
-      }
-      done += bytesRead;
-    }
-    return out;
-  };
-}
-
-function fileSource(fh: FileHandle, size: number, description: string): ByteSource {
-  return { description, size, read: readerOf(fh, description) };
-}
-
-/** Writes all of `buffers` contiguously at `position` (writev may write less than asked). */
-async function writeAllAt(fh: FileHandle, buffers: Uint8Array[], position: number): Promise<void> {
-  const pending = buffers.filter((b) => b.length > 0);
-  let pos = position;
-  while (pending.length > 0) {
-    const { bytesWritten } = await fh.writev(pending, pos);
-    if (bytesWritten <= 0) throw new Error(`write at offset ${pos} made no progress`);
-    pos += bytesWritten;
-    let n = bytesWritten;
-    while (n > 0 && pending.length > 0) {
-      const first = pending[0] as Uint8Array;
-      if (n >= first.length) {
-        n -= first.length;
-        pending.shift();
-      } else {
-        pending[0] = first.subarray(n);
-        n = 0;
-      }
-    }
   }
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { arrowTypeOf } from "../../src/dtype/arrow-type.js";
 import { parseDtype, writableDtype } from "../../src/dtype/dtype.js";
-import { decodeFixedBytes, decodeFixedBytesAsText, decodeUcs4, encodeFixedBytes, encodeUcs4 } from "../../src/dtype/strings.js";
+import {
+  decodeFixedBytes,
+  decodeFixedBytesAsText,
+  decodeUcs4,
+  encodeFixedBytes,
+  encodeUcs4,
+} from "../../src/dtype/strings.js";
 import {
   byteSwapInPlace,
   fromTypedArray,

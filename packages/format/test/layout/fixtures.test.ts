@@ -5,11 +5,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseDtype } from "../../src/dtype/dtype.js";
 import { decodeFixedBytesAsText, decodeUcs4 } from "../../src/dtype/strings.js";
 import { toTypedArray } from "../../src/dtype/typed-arrays.js";
-import { CArrayReader } from "../../src/layout/carray-reader.js";
 import { encodeSizes, encodeStorage, parseSizes, parseStorage } from "../../src/layout/carray-meta.js";
+import { CArrayReader } from "../../src/layout/carray-reader.js";
 import { detectContainer, openCTable } from "../../src/layout/ctable-layout.js";
 import { DirectoryStore } from "../../src/store/directory-store.js";
-import { MemoryStore } from "../../src/store/memory-store.js";
+import type { MemoryStore } from "../../src/store/memory-store.js";
 import { expectedBytes, FIXTURES, filesUnder, fixtureStore, manifest, setText, text } from "./helpers.js";
 
 const m = manifest();
@@ -49,6 +49,7 @@ describe("every bcolz 1.2.1 fixture", () => {
       expect(at).toBe(exp.length);
       expect(Buffer.from(out).equals(Buffer.from(exp))).toBe(true);
       if (typeof v.params?.chunklen === "number") expect(r.chunklen).toBe(v.params.chunklen);
+      expect(r.attrs).toEqual(JSON.parse(text(await store.get(`${prefix}__attrs__`))));
       expect(await r.readChunkStats(0).catch(() => undefined)).toBeUndefined();
     });
   }
@@ -197,7 +198,11 @@ describe("legacy variants (reference §14)", () => {
     expect(r.cparams).toEqual({ clevel: 5, shuffle: 1, cname: "blosclz", quantize: 0 });
     expect(Buffer.from(await r.readAll()).equals(Buffer.from(expectedBytes(i4)))).toBe(true);
     const r0 = await readWith(async (s) => {
-      await setText(s, "meta/storage", '{"chunklen": 3000, "dtype": "<i4", "cparams": {"shuffle": false, "clevel": 1}}\n');
+      await setText(
+        s,
+        "meta/storage",
+        '{"chunklen": 3000, "dtype": "<i4", "cparams": {"shuffle": false, "clevel": 1}}\n',
+      );
     });
     expect(r0.cparams.shuffle).toBe(0);
     expect(r0.dflt).toBe(null);
@@ -217,15 +222,19 @@ describe("legacy variants (reference §14)", () => {
 
   it("a leftover file holding extra rows is sliced", async () => {
     // length 10000 → chunk 3 holds 1007 rows, only 1000 valid
-    const r = await readWith(async (s) => setText(s, "meta/sizes", '{"shape": [10000], "nbytes": 40000, "cbytes": 0}\n'));
+    const r = await readWith(async (s) =>
+      setText(s, "meta/sizes", '{"shape": [10000], "nbytes": 40000, "cbytes": 0}\n'),
+    );
     expect(r.leftover).toBe(1000);
     expect((await r.readChunk(3)).length).toBe(4000);
     expect(Buffer.from(await r.readAll()).equals(Buffer.from(expectedBytes(i4).subarray(0, 40000)))).toBe(true);
     // length 9500: a full chunk file serves as leftover of 500 rows
-    const r2 = await readWith(async (s) => setText(s, "meta/sizes", '{"shape": [8500], "nbytes": 34000, "cbytes": 0}\n'));
-    expect(Buffer.from(await r2.readRows(8000, 8500)).equals(Buffer.from(expectedBytes(i4).subarray(32000, 34000)))).toBe(
-      true,
+    const r2 = await readWith(async (s) =>
+      setText(s, "meta/sizes", '{"shape": [8500], "nbytes": 34000, "cbytes": 0}\n'),
     );
+    expect(
+      Buffer.from(await r2.readRows(8000, 8500)).equals(Buffer.from(expectedBytes(i4).subarray(32000, 34000))),
+    ).toBe(true);
   });
 
   it("NaN dflt, Infinity in attrs, missing or empty __attrs__", async () => {

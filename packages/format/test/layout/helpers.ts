@@ -93,7 +93,11 @@ export function python(script: string, input = ""): string {
 }
 
 /** Asserts that `fn` rejects with a ColzError of `code` whose message contains `needle`. */
-export async function expectColzError(fn: () => Promise<unknown> | unknown, code: string, needle?: string): Promise<Error> {
+export async function expectColzError(
+  fn: () => Promise<unknown> | unknown,
+  code: string,
+  needle?: string,
+): Promise<Error> {
   let error: unknown;
   try {
     await fn();

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dumpPyJson, encodePyJsonFile, parsePyJson, PyFloat, pyFloatRepr } from "../../src/layout/json.js";
+import { dumpPyJson, encodePyJsonFile, PyFloat, parsePyJson, pyFloatRepr } from "../../src/layout/json.js";
 import { expectColzError, python, text } from "./helpers.js";
 
 describe("parsePyJson", () => {
@@ -62,9 +62,17 @@ describe("parsePyJson", () => {
       ["{'a': 1}", 1],
     ];
     for (const [s, pos] of bad) {
-      await expectColzError(() => parsePyJson(s, "t/meta/sizes"), "ERR_CORRUPT_META", `t/meta/sizes: malformed JSON at position ${pos}`);
+      await expectColzError(
+        () => parsePyJson(s, "t/meta/sizes"),
+        "ERR_CORRUPT_META",
+        `t/meta/sizes: malformed JSON at position ${pos}`,
+      );
     }
-    await expectColzError(() => parsePyJson(new Uint8Array([0x7b, 0xff, 0x7d]), "x/__attrs__"), "ERR_CORRUPT_META", "x/__attrs__");
+    await expectColzError(
+      () => parsePyJson(new Uint8Array([0x7b, 0xff, 0x7d]), "x/__attrs__"),
+      "ERR_CORRUPT_META",
+      "x/__attrs__",
+    );
   });
 });
 
@@ -93,14 +101,24 @@ describe("pyFloatRepr matches Python's repr", () => {
 
   it("random doubles, checked by python3", () => {
     const values = fc.sample(fc.double({ noNaN: true, noDefaultInfinity: true }), 3000);
-    values.push(...fc.sample(fc.integer({ min: -1e6, max: 1e6 }).map((i) => i / 1000), 500));
-    values.push(...Array.from({ length: 40 }, (_, i) => 10 ** (i - 20)), ...Array.from({ length: 40 }, (_, i) => 1.25 * 10 ** (i - 20)));
+    values.push(
+      ...fc.sample(
+        fc.integer({ min: -1e6, max: 1e6 }).map((i) => i / 1000),
+        500,
+      ),
+    );
+    values.push(
+      ...Array.from({ length: 40 }, (_, i) => 10 ** (i - 20)),
+      ...Array.from({ length: 40 }, (_, i) => 1.25 * 10 ** (i - 20)),
+    );
     // hex float strings carry the exact double to Python
     const hex = values.map((x) => floatHex(x));
     const out = python(
       "import sys, json\nfor h in json.load(sys.stdin):\n    print(repr(float.fromhex(h)))",
       JSON.stringify(hex),
-    ).trim().split("\n");
+    )
+      .trim()
+      .split("\n");
     const mine = values.map((x) => pyFloatRepr(x).replace("Infinity", "inf"));
     expect(mine).toEqual(out);
   });
@@ -125,7 +143,10 @@ describe("dumpPyJson matches json.dumps(obj, ensure_ascii=True)", () => {
     const doc = { strings, nested: { a: [1, -2, [], {}], b: null, c: true, d: false }, big: 12345678901234567890n };
     const mine = dumpPyJson(doc);
     // Python re-dumps what it parses; lone surrogates survive both ways as \\udXXX escapes.
-    const theirs = python("import sys, json\nsys.stdout.write(json.dumps(json.loads(sys.stdin.read()), ensure_ascii=True))", mine);
+    const theirs = python(
+      "import sys, json\nsys.stdout.write(json.dumps(json.loads(sys.stdin.read()), ensure_ascii=True))",
+      mine,
+    );
     expect(mine).toBe(theirs);
     expect(parsePyJson(mine, "k")).toEqual(doc);
   });

@@ -2,10 +2,10 @@
  * The one conformance suite every Store backend runs. A target supplies factories; the suite
  * checks the behaviour the Store interface promises, identically for all backends.
  */
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ColzErrorCode, isColzError } from "../../src/errors.js";
 import type { Store } from "../../src/store/types.js";
+import { checkModel } from "./conformance-model.js";
+import { BAD_KEYS, bytesOf, expectBytes, expectCode, fixtureEntries } from "./helpers.js";
 
 export interface ConformanceTarget {
   name: string;
@@ -30,66 +30,6 @@ export interface ConformanceTarget {
 }
 
 const enc = new TextEncoder();
-
-/** Deterministic pseudo-random bytes. */
-export function bytesOf(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed * 2654435761 + 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-/** The fixture every read-only conformance store holds. Keys are valid for every backend. */
-export function fixtureEntries(): Map<string, Uint8Array> {
-  const all = new Uint8Array(256);
-  for (let i = 0; i < 256; i++) all[i] = i;
-  return new Map<string, Uint8Array>([
-    ["meta/sizes", enc.encode('{"shape": [7777], "nbytes": 7777, "cbytes": 2141}\n')],
-    ["meta/storage", enc.encode('{"dtype": "<u4", "cparams": {"clevel": 5}, "chunklen": 2000}\n')],
-    ["data/__0.blp", all],
-    ["data/__1.blp", bytesOf(100_000, 1)],
-    ["empty", new Uint8Array(0)],
-    ["ключ/数据/😀.bin", enc.encode("unicode")],
-    ["B", enc.encode("B")],
-    ["a", enc.encode("a")],
-    ["ä", enc.encode("a-umlaut")],
-    ["ｚ", enc.encode("fullwidth z")],
-    ["z z", enc.encode("space")],
-    ["odd/q?x#y%z+&=", enc.encode("url-hostile")],
-    ["deep/a/b/c/d/e", enc.encode("deep")],
-  ]);
-}
-
-export const BAD_KEYS = ["", "/abs", "/etc/passwd", "a//b", "a/", ".", "..", "../x", "a/../../x", "a/./b", "a\\b", "a\0b", "\ud800x"];
-
-/** Expects `p` to reject with a ColzError of `code` whose message contains `text` when given. */
-export async function expectCode(p: Promise<unknown>, code: ColzErrorCode, text?: string): Promise<void> {
-  let error: unknown;
-  try {
-    await p;
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected ${code}`).toBeDefined();
-  if (!isColzError(error, code)) throw new Error(`expected ColzError ${code}, got ${String(error)}`, { cause: error });
-  if (text !== undefined) expect((error as Error).message).toContain(text);
-}
-
-/**
- * Expects `got` to be a Uint8Array with exactly the bytes of `want` (fast for large values,
- * where toEqual compares element by element).
- */
-export function expectBytes(got: Uint8Array | undefined, want: Uint8Array, label = ""): void {
-  expect(got, label).toBeInstanceOf(Uint8Array);
-  const a = Buffer.from((got as Uint8Array).buffer, (got as Uint8Array).byteOffset, (got as Uint8Array).length);
-  const b = Buffer.from(want.buffer, want.byteOffset, want.length);
-  if (!a.equals(b)) expect.fail(`${label}: ${a.length} bytes differ from the expected ${b.length} bytes`);
-}
 
 function sorted(keys: Iterable<string>): string[] {
   return [...keys].sort();
@@ -162,28 +102,31 @@ export function storeConformance(target: ConformanceTarget): void {
       }
     });
 
-    it(target.canList ? "list is sorted by code unit and filters by prefix" : "list throws ERR_UNSUPPORTED", async () => {
-      const store = await target.createReadOnly(fixture);
-      try {
-        if (!target.canList) {
-          await expectCode(store.list(), "ERR_UNSUPPORTED", store.description);
-          return;
+    it(
+      target.canList ? "list is sorted by code unit and filters by prefix" : "list throws ERR_UNSUPPORTED",
+      async () => {
+        const store = await target.createReadOnly(fixture);
+        try {
+          if (!target.canList) {
+            await expectCode(store.list(), "ERR_UNSUPPORTED", store.description);
+            return;
+          }
+          const keys = sorted(fixture.keys());
+          expect(await store.list()).toEqual(keys);
+          expect(await store.list("")).toEqual(keys);
+          expect(await store.list("data/")).toEqual(["data/__0.blp", "data/__1.blp"]);
+          expect(await store.list("data/__1")).toEqual(["data/__1.blp"]);
+          expect(await store.list("meta")).toEqual(["meta/sizes", "meta/storage"]);
+          expect(await store.list("ключ/")).toEqual(["ключ/数据/😀.bin"]);
+          expect(await store.list("deep/a/b/")).toEqual(["deep/a/b/c/d/e"]);
+          expect(await store.list("nomatch")).toEqual([]);
+          expect(await store.list("nomatch/")).toEqual([]);
+          expect(await store.list("../")).toEqual([]);
+        } finally {
+          await store.close();
         }
-        const keys = sorted(fixture.keys());
-        expect(await store.list()).toEqual(keys);
-        expect(await store.list("")).toEqual(keys);
-        expect(await store.list("data/")).toEqual(["data/__0.blp", "data/__1.blp"]);
-        expect(await store.list("data/__1")).toEqual(["data/__1.blp"]);
-        expect(await store.list("meta")).toEqual(["meta/sizes", "meta/storage"]);
-        expect(await store.list("ключ/")).toEqual(["ключ/数据/😀.bin"]);
-        expect(await store.list("deep/a/b/")).toEqual(["deep/a/b/c/d/e"]);
-        expect(await store.list("nomatch")).toEqual([]);
-        expect(await store.list("nomatch/")).toEqual([]);
-        expect(await store.list("../")).toEqual([]);
-      } finally {
-        await store.close();
-      }
-    });
+      },
+    );
 
     it("rejects invalid keys with ERR_BAD_KEY", async () => {
       const store = await target.createReadOnly(fixture);
@@ -352,101 +295,7 @@ export function storeConformance(target: ConformanceTarget): void {
     }
 
     it("matches a Map model under random set/delete/commit/reopen sequences", async () => {
-      await fc.assert(
-        fc.asyncProperty(commandsArbitrary(persistence !== undefined), async (cmds) => {
-          const real: Real = { store: await createWritable() };
-          const model: Model = { current: new Map(), committed: new Map(), persistence };
-          const setup = () => ({ model, real });
-          try {
-            await fc.asyncModelRun(setup, cmds);
-          } finally {
-            await real.store.close();
-          }
-        }),
-        { numRuns: target.modelRuns ?? 25 },
-      );
+      await checkModel(createWritable, persistence, target.modelRuns ?? 25);
     });
   });
-}
-
-// ---- model-based test --------------------------------------------------------------------
-
-/** Keys where none is a path prefix of another (a directory store cannot hold "a" and "a/b"). */
-const MODEL_KEYS = ["a", "b/c", "b/d", "dir/sub/é", "z/😀"];
-
-interface Model {
-  current: Map<string, Uint8Array>;
-  committed: Map<string, Uint8Array>;
-  persistence: ConformanceTarget["persistence"];
-}
-interface Real {
-  store: Store;
-}
-
-async function checkAgainstModel(model: Model, real: Real): Promise<void> {
-  for (const key of MODEL_KEYS) {
-    const want = model.current.get(key);
-    const got = await real.store.get(key);
-    if (want === undefined) expect(got, key).toBeUndefined();
-    else expectBytes(got, want, key);
-  }
-  expect(await real.store.list()).toEqual(sorted(model.current.keys()));
-}
-
-class SetCmd implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly key: string,
-    readonly value: Uint8Array,
-  ) {}
-  check = () => true;
-  async run(m: Model, r: Real): Promise<void> {
-    m.current.set(this.key, this.value);
-    await r.store.set(this.key, this.value);
-    await checkAgainstModel(m, r);
-  }
-  toString = () => `set(${this.key}, ${this.value.length}B)`;
-}
-
-class DeleteCmd implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly key: string) {}
-  check = () => true;
-  async run(m: Model, r: Real): Promise<void> {
-    m.current.delete(this.key);
-    await r.store.delete(this.key);
-    await checkAgainstModel(m, r);
-  }
-  toString = () => `delete(${this.key})`;
-}
-
-class CommitCmd implements fc.AsyncCommand<Model, Real> {
-  check = () => true;
-  async run(m: Model, r: Real): Promise<void> {
-    m.committed = new Map(m.current);
-    await r.store.commit();
-    await checkAgainstModel(m, r);
-  }
-  toString = () => "commit()";
-}
-
-class ReopenCmd implements fc.AsyncCommand<Model, Real> {
-  check = (m: Readonly<Model>) => m.persistence !== undefined;
-  async run(m: Model, r: Real): Promise<void> {
-    const p = m.persistence as NonNullable<ConformanceTarget["persistence"]>;
-    if (p.afterReopen === "last-commit") m.current = new Map(m.committed);
-    else m.committed = new Map(m.current);
-    r.store = await p.reopen(r.store, "a");
-    await checkAgainstModel(m, r);
-  }
-  toString = () => "reopen()";
-}
-
-function commandsArbitrary(withReopen: boolean) {
-  const key = fc.constantFrom(...MODEL_KEYS);
-  const cmds: fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] = [
-    fc.tuple(key, fc.uint8Array({ maxLength: 48 })).map(([k, v]) => new SetCmd(k, v)),
-    key.map((k) => new DeleteCmd(k)),
-    fc.constant(new CommitCmd()),
-  ];
-  if (withReopen) cmds.push(fc.constant(new ReopenCmd()));
-  return fc.commands(cmds, { maxCommands: 25 });
 }

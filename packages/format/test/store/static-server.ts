@@ -61,7 +61,10 @@ async function handle(
   const pathname = new URL(req.url ?? "/", "http://x").pathname;
   let segments: string[];
   try {
-    segments = pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+    segments = pathname
+      .split("/")
+      .filter((s) => s !== "")
+      .map(decodeURIComponent);
   } catch {
     res.writeHead(400).end();
     return;

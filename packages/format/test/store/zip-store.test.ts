@@ -1,61 +1,24 @@
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isColzError } from "../../src/errors.js";
 import { encodeCentralHeader, encodeEnd, encodeLocalHeader, newEntry } from "../../src/store/zip-format.js";
 import { ZipStore } from "../../src/store/zip-store.js";
-import { bytesOf, expectBytes, expectCode } from "./conformance.js";
-import { tempArea } from "./helpers.js";
+import { bytesOf, expectBytes, expectCode, tempArea } from "./helpers.js";
 import { hasUnzip, hasZip, unzip, unzipNames } from "./unzip.js";
+import { contents, contentsOf, copyPrefix, threeCommits } from "./zip-fixtures.js";
 
 const tmp = tempArea("zip");
 const enc = new TextEncoder();
-
-async function contents(file: string): Promise<Record<string, string>> {
-  const store = await ZipStore.open(file);
-  try {
-    const out: Record<string, string> = {};
-    for (const k of await store.list()) out[k] = Buffer.from((await store.get(k)) as Uint8Array).toString("latin1");
-    return out;
-  } finally {
-    await store.close();
-  }
-}
-
-/** Writes three commits and returns the file with each commit's committed length and contents. */
-async function threeCommits(): Promise<{ file: string; ends: number[]; states: Record<string, string>[] }> {
-  const file = tmp.next(".zip");
-  const store = await ZipStore.open(file, { mode: "w" });
-  const ends = [store.committedLength];
-  const states: Record<string, string>[] = [{}];
-  await store.set("meta/sizes", enc.encode("one"));
-  await store.set("data/__0.blp", bytesOf(300, 1));
-  await store.commit();
-  ends.push(store.committedLength);
-  states.push(await contentsOf(store));
-  await store.set("meta/sizes", enc.encode("two"));
-  await store.set("data/__1.blp", bytesOf(200, 2));
-  await store.delete("data/__0.blp");
-  await store.commit();
-  ends.push(store.committedLength);
-  states.push(await contentsOf(store));
-  await store.close();
-  return { file, ends, states };
-}
-
-async function contentsOf(store: ZipStore): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const k of await store.list()) out[k] = Buffer.from((await store.get(k)) as Uint8Array).toString("latin1");
-  return out;
-}
-
-function copyPrefix(file: string, length: number): string {
-  const out = tmp.next(".zip");
-  writeFileSync(out, readFileSync(file).subarray(0, length));
-  return out;
-}
 
 describe("ZipStore file format", () => {
   it.skipIf(!hasUnzip)("unzip -l / -t accept the archive after overwrites, deletes and several commits", async () => {
@@ -137,11 +100,11 @@ describe("ZipStore commits and torn tails", () => {
   });
 
   it("every truncation point opens at the last complete commit", async () => {
-    const { file, ends, states } = await threeCommits();
+    const { file, ends, states } = await threeCommits(tmp.next);
     const size = statSync(file).size;
     expect(size).toBe(ends[2]);
     for (let cut = 0; cut <= size; cut++) {
-      const copy = copyPrefix(file, cut);
+      const copy = copyPrefix(file, cut, tmp.next(".zip"));
       if (cut < (ends[0] as number)) {
         await expectCode(ZipStore.open(copy), "ERR_NOT_A_CONTAINER", copy);
         continue;
@@ -152,8 +115,8 @@ describe("ZipStore commits and torn tails", () => {
   });
 
   it("the next writer truncates a torn tail and appends after the last commit", async () => {
-    const { file, ends, states } = await threeCommits();
-    const torn = copyPrefix(file, (ends[2] as number) - 7); // the last EOCD is torn
+    const { file, ends, states } = await threeCommits(tmp.next);
+    const torn = copyPrefix(file, (ends[2] as number) - 7, tmp.next(".zip")); // the last EOCD is torn
     const writer = await ZipStore.open(torn, { mode: "a" });
     expect(statSync(torn).size).toBe(ends[1]);
     expect(await contentsOf(writer)).toEqual(states[1]);
@@ -165,20 +128,25 @@ describe("ZipStore commits and torn tails", () => {
   });
 
   it("garbage after the last EOCD (partial members, a fake EOCD) is ignored", async () => {
-    const { file, states } = await threeCommits();
+    const { file, states } = await threeCommits(tmp.next);
     const fake = Buffer.alloc(22);
     fake.writeUInt32LE(0x06054b50, 0);
     fake.writeUInt16LE(1, 8);
     fake.writeUInt16LE(1, 10);
     fake.writeUInt32LE(46, 12);
     fake.writeUInt32LE(3, 16); // a CD that does not end where the EOCD starts
-    const tail = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), bytesOf(5000, 4), fake, bytesOf(10, 5)]);
+    const tail = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]),
+      bytesOf(5000, 4),
+      fake,
+      bytesOf(10, 5),
+    ]);
     writeFileSync(file, Buffer.concat([readFileSync(file), tail]));
     expect(await contents(file)).toEqual(states[2]);
   });
 
   it("a central directory with a zero-filled block falls back to the previous commit", async () => {
-    const { file, ends, states } = await threeCommits();
+    const { file, ends, states } = await threeCommits(tmp.next);
     const b = readFileSync(file);
     const eocd = (ends[2] as number) - 22;
     const cdOffset = b.readUInt32LE(eocd + 16);
@@ -188,7 +156,7 @@ describe("ZipStore commits and torn tails", () => {
   });
 
   it("a corrupted member fails its CRC check (ERR_CORRUPT_CHUNK) without hiding the others", async () => {
-    const { file } = await threeCommits();
+    const { file } = await threeCommits(tmp.next);
     const b = readFileSync(file);
     const data = b.indexOf(Buffer.from("data/__1.blp")) + "data/__1.blp".length + 5; // inside the first member's data
     b[data] = (b[data] as number) ^ 0xff;
@@ -200,7 +168,7 @@ describe("ZipStore commits and torn tails", () => {
   });
 
   it("a bad local header is ERR_CORRUPT_META naming the offset", async () => {
-    const { file } = await threeCommits();
+    const { file } = await threeCommits(tmp.next);
     const b = readFileSync(file);
     const name = b.indexOf(Buffer.from("data/__1.blp"));
     b.writeUInt32LE(0xdeadbeef, name - 30);
@@ -211,107 +179,9 @@ describe("ZipStore commits and torn tails", () => {
   });
 });
 
-describe("ZipStore bad input", () => {
-  function eocd(count: number, cdSize: number, cdOffset: number): Buffer {
-    const e = Buffer.alloc(22);
-    e.writeUInt32LE(0x06054b50, 0);
-    e.writeUInt16LE(count, 8);
-    e.writeUInt16LE(count, 10);
-    e.writeUInt32LE(cdSize, 12);
-    e.writeUInt32LE(cdOffset, 16);
-    return e;
-  }
-  const local = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-
-  it("rejects non-archives and impossible directories with ColzErrors naming file and offset", async () => {
-    const cases: [string, Buffer, "ERR_NOT_A_CONTAINER" | "ERR_CORRUPT_META", string?][] = [
-      ["empty", Buffer.alloc(0), "ERR_NOT_A_CONTAINER"],
-      ["short", Buffer.from("PK"), "ERR_NOT_A_CONTAINER"],
-      ["random", Buffer.from(bytesOf(100_000, 11)), "ERR_NOT_A_CONTAINER"],
-      ["cd out of bounds", Buffer.concat([local, Buffer.alloc(100), eocd(1, 46, 1e9)]), "ERR_CORRUPT_META", "offset 104"],
-      ["count too large", Buffer.concat([local, Buffer.alloc(100), eocd(60000, 100, 4)]), "ERR_CORRUPT_META", "60000"],
-      ["zip64 sentinel", Buffer.concat([local, Buffer.alloc(100), eocd(0xffff, 0xffffffff, 0xffffffff)]), "ERR_CORRUPT_META"],
-    ];
-    // A CD entry whose name length runs past the directory.
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(5000, 28);
-    cases.push(["name overflow", Buffer.concat([local, Buffer.alloc(26), cd, eocd(1, 46, 30)]), "ERR_CORRUPT_META", "entry 0"]);
-    // A ZIP64 locator pointing beyond the file.
-    const loc = Buffer.alloc(20);
-    loc.writeUInt32LE(0x07064b50, 0);
-    loc.writeBigUInt64LE(1n << 40n, 8);
-    cases.push(["zip64 locator", Buffer.concat([local, Buffer.alloc(10), loc, eocd(0, 0, 0xffffffff)]), "ERR_CORRUPT_META"]);
-    for (const [label, bytes, code, text] of cases) {
-      const file = tmp.next(".zip");
-      writeFileSync(file, bytes);
-      await expectCode(ZipStore.open(file), code, file);
-      if (text !== undefined) await expectCode(ZipStore.open(file), code, text);
-      // A writer refuses too, and leaves the file alone.
-      if (bytes.length > 0) {
-        await expectCode(ZipStore.open(file, { mode: "a" }), code);
-        await expectCode(ZipStore.open(file, { mode: "w" }), code);
-        expect(readFileSync(file).equals(bytes), label).toBe(true);
-      }
-    }
-  });
-
-  it("missing files, directories and empty files", async () => {
-    await expectCode(ZipStore.open(tmp.next(".zip")), "ERR_NOT_FOUND");
-    await expectCode(ZipStore.open(tmp.next(".zip"), { mode: "a", create: false }), "ERR_NOT_FOUND");
-    const dir = tmp.next();
-    mkdirSync(dir);
-    await expectCode(ZipStore.open(dir), "ERR_NOT_A_CONTAINER");
-    await expectCode(ZipStore.open(dir, { mode: "a" }), "ERR_NOT_A_CONTAINER");
-    const empty = tmp.next(".zip");
-    writeFileSync(empty, "");
-    const store = await ZipStore.open(empty, { mode: "a" }); // a 0-byte file holds nothing to lose
-    await store.set("x", enc.encode("y"));
-    await store.commit();
-    await store.close();
-    expect(await contents(empty)).toEqual({ x: "y" });
-  });
-
-  it("random corruption never escapes as anything but a ColzError", async () => {
-    const { file } = await threeCommits();
-    const base = readFileSync(file);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
-        fc.option(fc.nat({ max: base.length }), { nil: undefined }),
-        async (edits, cut) => {
-          const b = Buffer.from(base);
-          for (const [at, value] of edits) b[at] = value;
-          const target = tmp.next(".zip");
-          writeFileSync(target, cut === undefined ? b : b.subarray(0, cut));
-          try {
-            const store = await ZipStore.open(target);
-            try {
-              for (const key of await store.list()) {
-                await store.get(key).catch(rethrowUnlessColz);
-                await store.getRange(key, 3, 50).catch(rethrowUnlessColz);
-                await store.size(key);
-              }
-            } finally {
-              await store.close();
-            }
-          } catch (e) {
-            rethrowUnlessColz(e);
-          }
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-});
-
-function rethrowUnlessColz(e: unknown): void {
-  if (!isColzError(e)) throw e;
-}
-
 describe("ZipStore modes and compaction", () => {
   it("mode 'w' replaces an existing archive with an empty one", async () => {
-    const { file } = await threeCommits();
+    const { file } = await threeCommits(tmp.next);
     const store = await ZipStore.open(file, { mode: "w" });
     expect(await store.list()).toEqual([]);
     await store.close();
@@ -349,7 +219,7 @@ describe("ZipStore ZIP64", () => {
   it.skipIf(!hasUnzip)("more than 65535 entries: writes and reads the ZIP64 end records", async () => {
     const file = tmp.next(".zip");
     const store = await ZipStore.open(file, { mode: "a", sync: false });
-    const n = 70_000;
+    const n = 65_600; // just past the 65535 entries a classic EOCD can count
     for (let i = 0; i < n; i++) await store.set(`k/${i}`, enc.encode(String(i)));
     await store.commit();
     await store.close();
@@ -359,7 +229,7 @@ describe("ZipStore ZIP64", () => {
     expect(tail.readUInt16LE(76 + 10)).toBe(0xffff); // classic EOCD count: "see ZIP64"
     const reader = await ZipStore.open(file);
     expect((await reader.list()).length).toBe(n);
-    expect(await reader.get("k/69999")).toEqual(enc.encode("69999"));
+    expect(await reader.get("k/65599")).toEqual(enc.encode("65599"));
     await reader.close();
     const l = unzip(["-l", file]);
     expect(l.status, l.out.slice(-500)).toBe(0);
@@ -405,7 +275,7 @@ describe("ZipStore ZIP64", () => {
 });
 
 describe.skipIf(!hasZip)("ZipStore reading archives made by other tools", () => {
-  it("reads `zip -0` archives (directory entries skipped), refuses compressed members with ERR_UNSUPPORTED", async () => {
+  it("reads `zip -0` archives (directory entries skipped); compressed members are ERR_UNSUPPORTED", async () => {
     const root = tmp.next();
     mkdirSync(join(root, "t/meta"), { recursive: true });
     writeFileSync(join(root, "t/meta/sizes"), '{"shape": [1]}');

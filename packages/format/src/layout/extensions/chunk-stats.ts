@@ -2,8 +2,8 @@ import type { Dtype } from "../../dtype/dtype.js";
 import { isBigIntDtype } from "../../dtype/dtype.js";
 import { toTypedArray } from "../../dtype/typed-arrays.js";
 import { ColzError } from "../../errors.js";
-import { encodePyJsonFile, parsePyJson, PyFloat, type PyJsonValue } from "../json.js";
 import { crc32 } from "../../store/crc32.js";
+import { encodePyJsonFile, PyFloat, type PyJsonValue, parsePyJson } from "../json.js";
 
 // `data/__N.colz`: a sidecar next to `data/__N.blp` that bcolz never opens (it only opens the
 // chunk files its metadata names). It carries a CRC-32 of the Blosc chunk, so bit flips are
@@ -13,8 +13,10 @@ import { crc32 } from "../../store/crc32.js";
 export interface ChunkStats {
   /** CRC-32 (IEEE) of the Blosc chunk bytes (the file from offset 16 to 16 + cbytes). */
   crc32: number;
-  /** Blosc cbytes of the chunk. */
+  /** Blosc cbytes of the chunk (header included). */
   cbytes: number;
+  /** Blosc nbytes of the chunk (its uncompressed size). */
+  nbytes: number;
   /** Rows stored in the chunk file. */
   rows: number;
   /** Rows marked invalid by the validity carray (0 for non-nullable columns). */
@@ -58,7 +60,16 @@ export function computeChunkStats(
   const rows = rowsBytes.length / (dtype.itemsize * atomItems);
   let nulls = 0;
   if (validity !== undefined) for (let r = 0; r < rows; r++) if (validity[r] === 0) nulls++;
-  const stats: ChunkStats = { crc32: crc32(bloscChunk), cbytes: bloscChunk.length, rows, nulls, nans: 0, min: null, max: null };
+  const stats: ChunkStats = {
+    crc32: crc32(bloscChunk),
+    cbytes: bloscChunk.length,
+    nbytes: rowsBytes.length,
+    rows,
+    nulls,
+    nans: 0,
+    min: null,
+    max: null,
+  };
   if (dtype.kind === "S" || dtype.kind === "U") return stats;
   const values = toTypedArray(rowsBytes, dtype);
   const valid = (k: number) => validity === undefined || validity[Math.floor(k / atomItems)] !== 0;
@@ -87,7 +98,7 @@ export function computeChunkStats(
   for (let k = 0; k < v.length; k++) {
     if (!valid(k)) continue;
     const x = v[k]!;
-    if (x !== x) {
+    if (Number.isNaN(x)) {
       stats.nans++;
       continue;
     }
@@ -105,7 +116,7 @@ function statValue(v: number | bigint | null, dtype: Dtype): PyJsonValue {
 }
 
 /**
- * The bytes of a sidecar, keys in the fixed order crc32, cbytes, rows, nulls, nans, min, max.
+ * The bytes of a sidecar, keys in the fixed order crc32, cbytes, nbytes, rows, nulls, nans, min, max.
  *
  * @example
  * await store.set(chunkStatsKey(prefix, i), encodeChunkStats(stats, dtype));
@@ -114,6 +125,7 @@ export function encodeChunkStats(stats: ChunkStats, dtype: Dtype): Uint8Array {
   return encodePyJsonFile({
     crc32: stats.crc32,
     cbytes: stats.cbytes,
+    nbytes: stats.nbytes,
     rows: stats.rows,
     nulls: stats.nulls,
     nans: stats.nans,
@@ -153,6 +165,7 @@ export function parseChunkStats(bytes: Uint8Array, key: string, dtype: Dtype): C
   return {
     crc32: int("crc32", 0xffffffff),
     cbytes: int("cbytes", 2 ** 32 - 1),
+    nbytes: int("nbytes", 2 ** 32 - 1),
     rows: int("rows", Number.MAX_SAFE_INTEGER),
     nulls: int("nulls", Number.MAX_SAFE_INTEGER),
     nans: int("nans", Number.MAX_SAFE_INTEGER),
@@ -162,19 +175,25 @@ export function parseChunkStats(bytes: Uint8Array, key: string, dtype: Dtype): C
 }
 
 /**
- * Throws ERR_CORRUPT_CHUNK naming `chunkKey` unless the Blosc chunk matches the sidecar's
- * cbytes and CRC-32.
+ * True when the sidecar describes this version of the chunk file: same Blosc cbytes and nbytes.
+ * A sidecar that does not is stale (a foreign writer such as bcolz replaced the chunk without
+ * knowing about sidecars) and must be ignored: no checksum, no statistics.
+ *
+ * @example
+ * if (sidecarMatches(stats, info.cbytes, info.nbytes)) verifyChunkStats(stats, chunk, key);
+ */
+export function sidecarMatches(stats: ChunkStats, cbytes: number, nbytes: number): boolean {
+  return stats.cbytes === cbytes && stats.nbytes === nbytes;
+}
+
+/**
+ * Throws ERR_CORRUPT_CHUNK naming `chunkKey` unless the Blosc chunk's CRC-32 is the sidecar's.
+ * Call it only for a matching sidecar (`sidecarMatches`).
  *
  * @example
  * verifyChunkStats(stats, bloscChunk, "data/__0.blp");
  */
 export function verifyChunkStats(stats: ChunkStats, bloscChunk: Uint8Array, chunkKey: string): void {
-  if (stats.cbytes !== bloscChunk.length) {
-    throw new ColzError(
-      "ERR_CORRUPT_CHUNK",
-      `chunk file ${chunkKey}: Blosc cbytes ${bloscChunk.length} does not match its sidecar (${stats.cbytes})`,
-    );
-  }
   const crc = crc32(bloscChunk);
   if (crc !== stats.crc32) {
     throw new ColzError(

@@ -1,6 +1,7 @@
 import { ColzError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
-import { encodePyJsonFile, parsePyJson, PyFloat } from "../json.js";
+import { encodePyJsonFile, PyFloat, parsePyJson } from "../json.js";
+import { getMetaFile, META_LIMITS } from "../meta-io.js";
 
 // `meta/colz`: a marker bcolz never opens (it only reads meta/sizes and meta/storage) saying
 // that colz wrote the carray, which colz format version it follows and how to interpret it.
@@ -97,6 +98,6 @@ export function parseColzMeta(bytes: Uint8Array, key: string): ColzMeta {
  */
 export async function readColzMeta(store: Store, prefix: string): Promise<ColzMeta | undefined> {
   const key = colzMetaKey(prefix);
-  const bytes = await store.get(key);
+  const bytes = await getMetaFile(store, key, META_LIMITS.small);
   return bytes === undefined ? undefined : parseColzMeta(bytes, key);
 }

@@ -68,7 +68,10 @@ export async function createNullableCArray(
  * const valid = await openValidity(reader); // CArrayReader | undefined
  * const bits = await valid?.readRows(0, reader.length);
  */
-export async function openValidity(reader: CArrayReader, options: CArrayReaderOptions = {}): Promise<CArrayReader | undefined> {
+export async function openValidity(
+  reader: CArrayReader,
+  options: CArrayReaderOptions = {},
+): Promise<CArrayReader | undefined> {
   if (reader.colz?.nullable !== true) return undefined;
   const prefix = validityPrefix(reader.prefix);
   const v = await CArrayReader.open(reader.store, prefix, options);

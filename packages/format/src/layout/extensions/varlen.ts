@@ -1,9 +1,9 @@
 import { ColzError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
 import { CArrayAppender } from "../carray-appender.js";
+import type { CParams } from "../carray-meta.js";
 import { CArrayReader, type CArrayReaderOptions } from "../carray-reader.js";
 import { CArrayWriter, commitCArrays } from "../carray-writer.js";
-import type { CParams } from "../carray-meta.js";
 import { readColzMeta } from "./colz-meta.js";
 import { createNullableCArray, openValidity, validityPrefix } from "./validity.js";
 
@@ -45,7 +45,10 @@ export interface VarlenCreateOptions {
  */
 export async function createVarlenCArray(store: Store, prefix: string, options: VarlenCreateOptions): Promise<void> {
   if (options.logicalType !== "utf8" && options.logicalType !== "binary") {
-    throw new ColzError("ERR_BAD_ARGUMENT", `logicalType must be "utf8" or "binary", got ${String(options.logicalType)}`);
+    throw new ColzError(
+      "ERR_BAD_ARGUMENT",
+      `logicalType must be "utf8" or "binary", got ${String(options.logicalType)}`,
+    );
   }
   await CArrayWriter.create(store, valuesPrefix(prefix), {
     dtype: "uint8",
@@ -101,7 +104,10 @@ export class VarlenAppender {
     const valuesWriter = await CArrayWriter.open(store, valuesPrefix(prefix));
     const end = main.length === 0 ? 0n : await lastEnd(store, prefix, main.length);
     if (end > BigInt(valuesWriter.length)) {
-      throw new ColzError("ERR_CORRUPT_META", `${prefix}: offsets end at ${end} but ${valuesPrefix(prefix)} holds ${valuesWriter.length} bytes`);
+      throw new ColzError(
+        "ERR_CORRUPT_META",
+        `${prefix}: offsets end at ${end} but ${valuesPrefix(prefix)} holds ${valuesWriter.length} bytes`,
+      );
     }
     if (BigInt(valuesWriter.length) > end) await valuesWriter.commit(Number(end));
     const validity = meta.nullable ? await CArrayWriter.open(store, validityPrefix(prefix)) : undefined;
@@ -129,11 +135,15 @@ export class VarlenAppender {
     let total = 0;
     rows.forEach((row, k) => {
       if (row === null) {
-        if (valid === undefined) throw new ColzError("ERR_BAD_ARGUMENT", `row ${k} is null but the column is not nullable`);
+        if (valid === undefined)
+          throw new ColzError("ERR_BAD_ARGUMENT", `row ${k} is null but the column is not nullable`);
       } else {
         const wantString = this.logicalType === "utf8";
         if (wantString !== (typeof row === "string")) {
-          throw new ColzError("ERR_BAD_ARGUMENT", `row ${k}: a ${this.logicalType} column takes ${wantString ? "strings" : "Uint8Arrays"}`);
+          throw new ColzError(
+            "ERR_BAD_ARGUMENT",
+            `row ${k}: a ${this.logicalType} column takes ${wantString ? "strings" : "Uint8Arrays"}`,
+          );
         }
         const bytes = typeof row === "string" ? encoder.encode(row) : row;
         parts.push(bytes);
@@ -153,10 +163,25 @@ export class VarlenAppender {
     this.end += BigInt(total);
   }
 
-  /** Writes pending leftover chunks without committing. */
+  /**
+   * Writes pending leftover chunks without committing (step 1 of the commit protocol).
+   *
+   * @example
+   * await a.flushChunks(); await commitCArrays(store, a.commitEntries());
+   */
   async flushChunks(): Promise<void> {
     await this.values.flushChunks();
     await this.offsets.flushChunks();
+  }
+
+  /**
+   * The [writer, length] pairs for `commitCArrays`, in commit order: values, validity, offsets.
+   *
+   * @example
+   * await commitCArrays(store, [...nameColumn.commitEntries(), ...priceColumn.commitEntries()]);
+   */
+  commitEntries(): [CArrayWriter, number][] {
+    return [...this.values.commitEntries(), ...this.offsets.commitEntries()];
   }
 
   /**
@@ -167,7 +192,7 @@ export class VarlenAppender {
    */
   async flush(): Promise<void> {
     await this.flushChunks();
-    await commitCArrays(this.offsets.writer.store, [...this.values.commitEntries(), ...this.offsets.commitEntries()]);
+    await commitCArrays(this.offsets.writer.store, this.commitEntries());
   }
 }
 
