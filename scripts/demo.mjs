@@ -20,10 +20,17 @@ function priceWalk(n, seed = 42) {
   return out;
 }
 
+// Best of three passes: the first pass also pays for the OS mapping fresh output pages,
+// which is not the codec's speed.
 function time(fn) {
-  const t0 = performance.now();
-  const r = fn();
-  return [r, performance.now() - t0];
+  let best = Number.POSITIVE_INFINITY;
+  let r;
+  for (let pass = 0; pass < 3; pass++) {
+    const t0 = performance.now();
+    r = fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return [r, best];
 }
 
 await ready();
@@ -41,8 +48,9 @@ for (const [cname, clevel, shuffle] of [
   ["zstd", 3, "shuffle"],
   ["zlib", 5, "shuffle"],
 ]) {
-  const chunks = [];
+  let chunks = [];
   const [, tc] = time(() => {
+    chunks = [];
     for (let i = 0; i < ROWS; i += CHUNK_ROWS) {
       chunks.push(
         compress(column.subarray(i, Math.min(ROWS, i + CHUNK_ROWS)), { typesize: 8, clevel, shuffle, cname }),
