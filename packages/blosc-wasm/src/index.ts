@@ -1,11 +1,13 @@
 import { loadZstd } from "./codecs/zstd-codec.js";
 import { loadKernels } from "./wasm/instance.js";
 
+export { zstdCompressBytes as zstdCompress, zstdDecompressBytes as zstdDecompress } from "./codecs/zstd-codec.js";
 export { compress } from "./compress.js";
 export { decompress } from "./decompress.js";
 export { BloscError, type BloscErrorCode } from "./errors.js";
 export { type ChunkInfo, chunkInfo, HEADER_SIZE } from "./header.js";
 export { computeBlocksize } from "./layout.js";
+export { lz4CompressBlock, lz4CompressBound, lz4DecompressBlock } from "./lz4-block.js";
 export type { ChunkCname, Cname, CompressOptions, Shuffle } from "./params.js";
 
 let readyPromise: Promise<void> | undefined;

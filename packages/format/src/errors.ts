@@ -12,7 +12,8 @@ export type ColzErrorCode =
   | "ERR_TOO_LARGE"
   | "ERR_IO"
   | "ERR_CLOSED"
-  | "ERR_UNSUPPORTED";
+  | "ERR_UNSUPPORTED"
+  | "ERR_BAD_EXPRESSION";
 
 /**
  * The error class of colz's storage layers. `code` is stable for programs; `message` names

@@ -6,6 +6,9 @@
  * @property {number} reps         samples to take (the median of these is reported)
  * @property {number} minSampleMs  each sample repeats the call until it lasts at least this long
  * @property {number} [warmup]     untimed calls before calibration (default 2)
+ * @property {() => unknown} [beforeSample] untimed, before every warm-up call, calibration pass and
+ *   sample (awaited by measureAsync): resets state between large operations (a fresh output
+ *   directory, a garbage collection) so that work is not billed to the next sample
  */
 
 /**
@@ -55,11 +58,15 @@ function summarize(perCall, inner) {
  * @param {TimingOptions} opts
  * @returns {Timing}
  */
-export function measureSync(fn, { reps, minSampleMs, warmup = 2 }) {
-  for (let i = 0; i < warmup; i++) fn();
+export function measureSync(fn, { reps, minSampleMs, warmup = 2, beforeSample = () => {} }) {
+  for (let i = 0; i < warmup; i++) {
+    beforeSample();
+    fn();
+  }
   const targetNs = minSampleMs * 1e6;
   let k = 1;
   for (;;) {
+    beforeSample();
     const t0 = now();
     for (let i = 0; i < k; i++) fn();
     const dt = Number(now() - t0);
@@ -68,6 +75,7 @@ export function measureSync(fn, { reps, minSampleMs, warmup = 2 }) {
   }
   const perCall = [];
   for (let r = 0; r < reps; r++) {
+    beforeSample();
     const t0 = now();
     for (let i = 0; i < k; i++) fn();
     perCall.push(Number(now() - t0) / k);
@@ -81,11 +89,15 @@ export function measureSync(fn, { reps, minSampleMs, warmup = 2 }) {
  * @param {TimingOptions} opts
  * @returns {Promise<Timing>}
  */
-export async function measureAsync(fn, { reps, minSampleMs, warmup = 2 }) {
-  for (let i = 0; i < warmup; i++) await fn();
+export async function measureAsync(fn, { reps, minSampleMs, warmup = 2, beforeSample = () => {} }) {
+  for (let i = 0; i < warmup; i++) {
+    await beforeSample();
+    await fn();
+  }
   const targetNs = minSampleMs * 1e6;
   let k = 1;
   for (;;) {
+    await beforeSample();
     const t0 = now();
     for (let i = 0; i < k; i++) await fn();
     const dt = Number(now() - t0);
@@ -94,6 +106,7 @@ export async function measureAsync(fn, { reps, minSampleMs, warmup = 2 }) {
   }
   const perCall = [];
   for (let r = 0; r < reps; r++) {
+    await beforeSample();
     const t0 = now();
     for (let i = 0; i < k; i++) await fn();
     perCall.push(Number(now() - t0) / k);

@@ -134,3 +134,57 @@ export const zstdCodec: StreamCodec = {
     return outLen;
   },
 };
+
+/** Upper bound zstdDecompressBytes grows to for a frame that does not declare its size. */
+const MAX_UNSIZED_OUTPUT = 1 << 30;
+
+/**
+ * Compresses `src` as one standard zstd frame (with its content size) at a zstd level
+ * (1..22, default 3). Used for containers other than Blosc chunks, such as Arrow IPC buffers.
+ */
+export function zstdCompressBytes(src: Uint8Array, level = 3): Uint8Array {
+  const s = zstd();
+  const lvl = Math.min(22, Math.max(1, Math.floor(level)));
+  // ZSTD_compressBound for inputs < 128 KB adds a margin; this formula is its upper bound.
+  // ZSTD_COMPRESSBOUND, plus a few bytes of slack for the frame header.
+  const small = src.length < 128 << 10 ? ((128 << 10) - src.length) >>> 11 : 0;
+  const cap = src.length + Math.floor(src.length / 256) + small + 64;
+  const inPtr = buffer(s, 0, Math.max(src.length, 1));
+  const outPtr = buffer(s, 1, cap);
+  s.mod.HEAPU8.set(src, inPtr);
+  const n = s.mod._ZSTD_compress_usingDict(s.cctx, outPtr, cap, inPtr, src.length, 0, 0, lvl);
+  if (s.mod._ZSTD_isError(n)) throw new BloscError("ERR_BAD_PARAMS", `zstd failed to compress ${src.length} bytes`);
+  return s.mod.HEAPU8.slice(outPtr, outPtr + n);
+}
+
+/**
+ * Decodes one zstd frame. The size comes from the frame header; a frame without one is
+ * decoded into a growing buffer up to 1 GiB. `expected`, when given, must match the size.
+ */
+export function zstdDecompressBytes(frame: Uint8Array, expected?: number): Uint8Array {
+  const s = zstd();
+  const declared = zstdContentSize(frame);
+  if (expected !== undefined && declared >= 0 && declared !== expected) {
+    throw new BloscError("ERR_CORRUPT_CHUNK", `zstd frame declares ${declared} bytes, ${expected} expected`);
+  }
+  if (declared > 0x7fffffff) throw new BloscError("ERR_CORRUPT_CHUNK", `zstd frame declares ${declared} bytes`);
+  let cap = declared >= 0 ? declared : (expected ?? Math.max(frame.length * 4, 1 << 16));
+  if (cap > MAX_UNSIZED_OUTPUT && declared < 0) cap = MAX_UNSIZED_OUTPUT;
+  for (;;) {
+    const inPtr = buffer(s, 0, Math.max(frame.length, 1));
+    const outPtr = buffer(s, 1, Math.max(cap, 1));
+    s.mod.HEAPU8.set(frame, inPtr);
+    const n = s.mod._ZSTD_decompress_usingDict(s.dctx, outPtr, cap, inPtr, frame.length, 0, 0);
+    if (!s.mod._ZSTD_isError(n)) {
+      if (expected !== undefined && n !== expected) {
+        throw new BloscError("ERR_CORRUPT_CHUNK", `zstd frame gave ${n} bytes, ${expected} expected`);
+      }
+      return s.mod.HEAPU8.slice(outPtr, outPtr + n);
+    }
+    // Without a declared size the error may just mean "output too small": grow and retry.
+    if (declared >= 0 || expected !== undefined || cap >= MAX_UNSIZED_OUTPUT) {
+      throw new BloscError("ERR_CORRUPT_CHUNK", `zstd frame of ${frame.length} bytes is malformed`);
+    }
+    cap = Math.min(cap * 4, MAX_UNSIZED_OUTPUT);
+  }
+}
