@@ -19,7 +19,12 @@ export async function openBatches(
   input: ArrowInput,
 ): Promise<{ schema?: Schema; batches: AsyncIterable<RecordBatch> }> {
   const src = await input;
-  if (src instanceof Table) return { schema: src.schema, batches: toAsync(src.batches) };
+  // A Table from another copy of apache-arrow fails `instanceof`; recognise it by shape, or
+  // its rows would be iterated as if they were batches.
+  if (src instanceof Table || isTableLike(src)) {
+    const table = src as Table;
+    return { schema: table.schema, batches: toAsync(table.batches) };
+  }
   if (src instanceof RecordBatchReader) {
     // open() reads the schema message (and, for files, the footer) before any batch.
     const reader = (await src.open()) as RecordBatchReader;
@@ -32,6 +37,12 @@ export async function openBatches(
     "ERR_BAD_ARGUMENT",
     "fromArrow takes an arrow Table, a RecordBatchReader or an iterable of RecordBatches",
   );
+}
+
+function isTableLike(src: unknown): boolean {
+  if (src === null || typeof src !== "object") return false;
+  const t = src as { batches?: unknown; schema?: { fields?: unknown } };
+  return Array.isArray(t.batches) && Array.isArray(t.schema?.fields);
 }
 
 async function* toAsync(src: Iterable<RecordBatch> | AsyncIterable<RecordBatch>): AsyncGenerator<RecordBatch> {

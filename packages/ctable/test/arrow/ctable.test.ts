@@ -38,6 +38,16 @@ describe("fromArrow / toArrow on CTable", () => {
     });
   }
 
+  it("accepts a Table from another copy of apache-arrow (recognised by shape, not instanceof)", async () => {
+    const table = randomTable(TYPES, [300, 200], 5, 0.1);
+    // Same fields, different prototype: what a second apache-arrow install hands us.
+    const foreign = { schema: table.schema, batches: table.batches, numRows: table.numRows };
+    const ct = await fromArrow(foreign as unknown as typeof table, { store: new MemoryStore() });
+    expect(ct.length).toBe(500);
+    expectSameTable(await toArrow(ct), table);
+    await ct.close();
+  });
+
   it("maps Arrow types to colz columns (dtype, kind, nullable)", async () => {
     const table = randomTable(
       {
