@@ -8,6 +8,14 @@ const COMMANDS = {
     describe: "blosc-wasm vs native c-blosc, numcodecs, lz4-napi and memcpy: MB/s and ratios",
     load: () => import("./codec/index.mjs"),
   },
+  keystore: {
+    describe: "the bcolz key-store workload: colz KeyStore vs raw files, zlib, Arrow IPC, zarrita",
+    load: () => import("./keystore/index.mjs"),
+  },
+  table: {
+    describe: "CTable scan, where(), append and toArrow vs plain copies, fs writes and Arrow IPC: ratios",
+    load: () => import("./table/index.mjs"),
+  },
 };
 
 function usage() {

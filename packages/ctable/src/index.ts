@@ -10,7 +10,7 @@ export {
   type CArrayOpenOptions,
   type ColumnChunk,
 } from "./carray/carray.js";
-export type { ColumnCreateOptions } from "./carray/column-io.js";
+export type { ColumnCreateOptions, ReadIntoOptions } from "./carray/column-io.js";
 export type { ResolvedCParams } from "./carray/cparams.js";
 export { normalizeSlice, type SliceSpec } from "./carray/selection.js";
 export {

@@ -108,7 +108,12 @@ export interface ColumnSource {
   readonly length: number;
   readonly schema: readonly ColumnSchema[];
   /** Values of rows [start, stop) of one column. */
-  readColumn(name: string, start: number, stop: number): Promise<ColumnValues>;
+  readColumn(
+    name: string,
+    start: number,
+    stop: number,
+    options?: { out?: ArrayBufferView | ArrayBuffer },
+  ): Promise<ColumnValues>;
   /**
    * Ranges covering [start, stop) in order, aligned to the chunks of `columns` where possible
    * (so each range decompresses whole chunks once), each with the statistics known for it.

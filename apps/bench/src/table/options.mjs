@@ -21,7 +21,7 @@ JSON + Markdown.
   --cname NAME          codec of the table, default lz4 (${CNAMES.join(", ")})
   --clevel N            compression level 0..9, default 5
   --seed N              data seed, default 42
-  --tmp DIR             where the data is written, default ${tmpdir()} (must have ~3x the raw size free)
+  --tmp DIR             where the data is written, default ${tmpdir()} (needs ~3.5x the raw data size free)
   --keep                keep the data directory (its path is printed)
   --out DIR             results directory, default apps/bench/results
   -h, --help            this text`;

@@ -7,7 +7,7 @@ import { type ColumnType, schemaOf } from "../values/column-type.js";
 import { toColumnValues } from "../values/convert.js";
 import { type ToJsOptions, toJsArray } from "../values/to-js.js";
 import { type CArrayCreateOptions, type CArrayOpenOptions, createColumn, openColumn } from "./carray-open.js";
-import type { ColumnIO } from "./column-io.js";
+import type { ColumnIO, ReadIntoOptions } from "./column-io.js";
 import { type ResolvedCParams, userCParams } from "./cparams.js";
 import { reduce } from "./reductions.js";
 import { resizeColumns } from "./resize.js";
@@ -238,10 +238,11 @@ export class CArray {
    *
    * @example
    * const v = await a.readValues(0, 100); // { kind: "fixed", data: Float64Array(100), ... }
+   * await a.readValues(0, 100, { out: reused }); // decodes into `reused` (fixed-size columns)
    */
-  async readValues(start: number, stop: number): Promise<ColumnValues> {
+  async readValues(start: number, stop: number, options?: ReadIntoOptions): Promise<ColumnValues> {
     this.checkOpen("readValues");
-    return this.io.readValues(start, stop);
+    return this.io.readValues(start, stop, options);
   }
 
   /**

@@ -12,7 +12,7 @@ import {
   validityPrefix,
   valuesPrefix,
 } from "@colz/format";
-import { where } from "../errors.js";
+import { badArgument, where } from "../errors.js";
 import type { ColumnValues, CreateOptions } from "../types.js";
 import { type ColumnType, resolveSpec } from "../values/column-type.js";
 import { formatCParams } from "./cparams.js";
@@ -257,12 +257,17 @@ export class ColumnIO {
    * @example
    * const v = await io.readValues(0, 100);
    */
-  async readValues(start: number, end: number): Promise<ColumnValues> {
+  async readValues(start: number, end: number, options: ReadIntoOptions = {}): Promise<ColumnValues> {
     const validity = await this.validity?.readRows(start, end);
     const extra = validity === undefined ? {} : { validity };
     if (this.type.kind === "fixed") {
       const n = end - start;
-      const bytes = await this.main.readRows(start, end, allocate(n * this.main.atomsize));
+      const size = n * this.main.atomsize;
+      const bytes = await this.main.readRows(
+        start,
+        end,
+        outBytes(options.out, size, this.type.dtype.itemsize) ?? allocate(size),
+      );
       const data = toTypedArray(bytes, this.type.dtype) as ColumnTypedArray;
       return { kind: "fixed", dtype: this.type.dtype, length: n, data, ...extra };
     }
@@ -333,4 +338,35 @@ async function openWriters(store: Store, prefix: string, varlen: boolean, nullab
   const mainAppender = await CArrayAppender.open(main, validity);
   const bytesAppender = bytes === undefined ? undefined : await CArrayAppender.open(bytes);
   return { main, validity, bytes, mainAppender, bytesAppender, end };
+}
+
+/** Options of reads that can decode into the caller's memory. */
+export interface ReadIntoOptions {
+  /**
+   * Fixed-size columns: decode into this buffer (any typed array or ArrayBuffer of at least
+   * rows × atomsize bytes) instead of a new one. Reusing it across scans avoids paying for fresh
+   * memory on every read, which can cost more than the decompression itself.
+   */
+  out?: ArrayBufferView | ArrayBuffer;
+}
+
+function outBytes(
+  out: ArrayBufferView | ArrayBuffer | undefined,
+  size: number,
+  itemsize: number,
+): Uint8Array | undefined {
+  if (out === undefined) return undefined;
+  const bytes = ArrayBuffer.isView(out)
+    ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+    : out instanceof ArrayBuffer
+      ? new Uint8Array(out)
+      : undefined;
+  if (bytes === undefined) throw badArgument("read option `out` must be a typed array or an ArrayBuffer");
+  if (bytes.length < size) throw badArgument(`read option \`out\` holds ${bytes.length} bytes, ${size} needed`);
+  // toTypedArray needs the element alignment of the dtype; a misaligned view cannot be used as is.
+  const align = Math.min(itemsize, 8);
+  if (bytes.byteOffset % align !== 0) {
+    throw badArgument(`read option \`out\` must start at a multiple of ${align} bytes for this column`);
+  }
+  return bytes.subarray(0, size);
 }

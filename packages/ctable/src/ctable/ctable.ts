@@ -1,7 +1,7 @@
 import { commitCArrays, type Store, validateColumnName, type WriterLock } from "@colz/format";
 import { Attrs } from "../attrs.js";
 import { CArray } from "../carray/carray.js";
-import type { ColumnCreateOptions, ColumnIO } from "../carray/column-io.js";
+import type { ColumnCreateOptions, ColumnIO, ReadIntoOptions } from "../carray/column-io.js";
 import { resizeColumns } from "../carray/resize.js";
 import { maskIndices, normalizeSlice, resolveIndices, sliceIndices } from "../carray/selection.js";
 import { badArgument, closed, readOnly, where } from "../errors.js";
@@ -215,8 +215,14 @@ export class CTable implements ColumnSource {
     await Promise.all(ios.map((io) => io.afterCommit()));
   }
 
-  /** ColumnSource: values of rows [start, stop) of one column. @example await t.readColumn("price", 0, 10) */
-  async readColumn(name: string, start: number, stop: number): Promise<ColumnValues> {
+  /**
+   * ColumnSource: values of rows [start, stop) of one column; `{ out }` decodes a fixed-size column
+   * into a reused buffer.
+   *
+   * @example
+   * await t.readColumn("price", 0, 10);
+   */
+  async readColumn(name: string, start: number, stop: number, options?: ReadIntoOptions): Promise<ColumnValues> {
     this.checkOpen("readColumn");
     const io = this.io(name);
     if (
@@ -230,7 +236,7 @@ export class CTable implements ColumnSource {
         `readColumn(${JSON.stringify(name)}, ${start}, ${stop}): outside 0..${this.length} of ${this.describe()}`,
       );
     }
-    return io.readValues(start, stop);
+    return io.readValues(start, stop, options);
   }
 
   /** ColumnSource: chunk-aligned steps over [start, stop) with their statistics. @example await t.scanPlan(["price"], 0, t.length) */

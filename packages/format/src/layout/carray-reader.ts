@@ -11,7 +11,7 @@ import {
   parseSizes,
   parseStorage,
 } from "./carray-meta.js";
-import { checkChunkFileHeader, chunkInfoOf, chunkKey, readChunkFile } from "./chunk-file.js";
+import { checkChunkFileHeader, chunkFileReadSize, chunkInfoOf, chunkKey, readChunkFile } from "./chunk-file.js";
 import {
   type ChunkStats,
   chunkStatsKey,
@@ -26,6 +26,28 @@ import { checkPrefix } from "./prefix.js";
 
 /** `readAll` refuses results larger than this; read chunk by chunk instead. */
 export const MAX_READ_ALL_BYTES = 2 ** 32 - 1;
+
+// Chunks in flight during a range read: the next files are read (by the I/O threads) while the
+// current chunk decodes, and each decodes into its own part of the output.
+const READ_AHEAD = 3;
+
+/** Runs `tasks` with at most `width` at a time; the first failure rejects (after the others settle). */
+async function runWindowed(tasks: readonly (() => Promise<void>)[], width: number): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < tasks.length && failure === undefined) {
+      const task = tasks[next++]!;
+      try {
+        await task();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, worker));
+  if (failure !== undefined) throw failure.error;
+}
 
 export interface CArrayReaderOptions {
   /**
@@ -45,6 +67,7 @@ export interface CArrayReaderOptions {
  * const bytes = await r.readAll(); // r.length × r.atomsize bytes, in the dtype's byte order
  */
 export class CArrayReader {
+  private readonly scratchPool: Uint8Array[] = [];
   /** Bytes per row: itemsize × prod(atomShape). */
   readonly atomsize: number;
   /** Elements per row: prod(atomShape). */
@@ -170,7 +193,30 @@ export class CArrayReader {
     // The sidecar is fetched alongside the chunk: one round trip, not two, on remote stores.
     const sidecarRead = this.verify ? getMetaFile(this.store, statsKey, META_LIMITS.small) : undefined;
     sidecarRead?.catch(() => undefined); // awaited below; silence it if the chunk read fails first
-    const chunk = await readChunkFile(this.store, key, this.chunksize + 16);
+    // Chunk files are read into pooled buffers: allocating fresh memory for every chunk costs
+    // more than decoding it. A pool (not one buffer) keeps concurrent readChunk calls safe.
+    const scratch =
+      this.store.getRangeInto === undefined
+        ? undefined
+        : (this.scratchPool.pop() ?? new Uint8Array(chunkFileReadSize(this.chunksize + 16)));
+    try {
+      return await this.decodeChunk(i, key, statsKey, sidecarRead, need, rows, scratch, out);
+    } finally {
+      if (scratch !== undefined && this.scratchPool.length < 4) this.scratchPool.push(scratch);
+    }
+  }
+
+  private async decodeChunk(
+    i: number,
+    key: string,
+    statsKey: string,
+    sidecarRead: Promise<Uint8Array | undefined> | undefined,
+    need: number,
+    rows: number,
+    scratch: Uint8Array | undefined,
+    out: Uint8Array | undefined,
+  ): Promise<Uint8Array> {
+    const chunk = await readChunkFile(this.store, key, this.chunksize + 16, scratch);
     if (chunk === undefined) {
       throw new ColzError(
         "ERR_CORRUPT_CHUNK",
@@ -223,20 +269,25 @@ export class CArrayReader {
     }
     const dest = out ?? allocate(total, `${describe(this.store, this.prefix)} rows ${start}..${end}`);
     const L = this.chunklen;
-    let row = start;
-    while (row < end) {
+    const tasks: (() => Promise<void>)[] = [];
+    for (let row = start; row < end; ) {
       const i = Math.floor(row / L);
       const first = row - i * L;
       const take = Math.min(end, (i + 1) * L) - row;
       const at = (row - start) * this.atomsize;
       if (first === 0 && take === this.chunkRows(i)) {
-        await this.readChunk(i, dest.subarray(at, at + take * this.atomsize));
+        tasks.push(async () => {
+          await this.readChunk(i, dest.subarray(at, at + take * this.atomsize));
+        });
       } else {
-        const bytes = await this.readChunk(i);
-        dest.set(bytes.subarray(first * this.atomsize, (first + take) * this.atomsize), at);
+        tasks.push(async () => {
+          const bytes = await this.readChunk(i);
+          dest.set(bytes.subarray(first * this.atomsize, (first + take) * this.atomsize), at);
+        });
       }
       row += take;
     }
+    await runWindowed(tasks, READ_AHEAD);
     return dest.subarray(0, total);
   }
 

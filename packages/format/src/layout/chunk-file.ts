@@ -98,6 +98,11 @@ export function chunkInfoOf(chunk: Uint8Array, key: string): ChunkInfo {
   }
 }
 
+/** How many bytes `readChunkFile` fetches for a carray whose chunks are at most `maxCbytes`. */
+export function chunkFileReadSize(maxCbytes: number): number {
+  return CHUNK_FILE_HEADER_SIZE + Math.max(maxCbytes, BLOSC_HEADER_SIZE);
+}
+
 /**
  * Reads the Blosc chunk of a chunk file from a store, fetching only 16 + cbytes bytes. `maxCbytes`
  * bounds what is fetched (a chunk of `chunksize` bytes is at most chunksize + 16 bytes
@@ -106,11 +111,25 @@ export function chunkInfoOf(chunk: Uint8Array, key: string): ChunkInfo {
  *
  * @example
  * const chunk = await readChunkFile(store, "data/__0.blp", chunksize + 16);
+ * // or into a reused buffer of chunkFileReadSize(chunksize + 16) bytes (no allocation):
+ * const view = await readChunkFile(store, "data/__0.blp", chunksize + 16, scratch);
  */
-export async function readChunkFile(store: Store, key: string, maxCbytes: number): Promise<Uint8Array | undefined> {
+export async function readChunkFile(
+  store: Store,
+  key: string,
+  maxCbytes: number,
+  scratch?: Uint8Array,
+): Promise<Uint8Array | undefined> {
   // One request covers every legal chunk; the header then says how much of it is the chunk.
-  const want = CHUNK_FILE_HEADER_SIZE + Math.max(maxCbytes, BLOSC_HEADER_SIZE);
-  const bytes = await store.getRange(key, 0, want);
+  const want = chunkFileReadSize(maxCbytes);
+  let bytes: Uint8Array | undefined;
+  if (scratch !== undefined && store.getRangeInto !== undefined && scratch.length >= want) {
+    // The result is a view of `scratch`: valid until the caller reuses that buffer.
+    const n = await store.getRangeInto(key, 0, scratch.subarray(0, want));
+    bytes = n === undefined ? undefined : scratch.subarray(0, n);
+  } else {
+    bytes = await store.getRange(key, 0, want);
+  }
   if (bytes === undefined) return undefined;
   const cbytes = checkChunkFileHeader(bytes, key);
   if (cbytes > maxCbytes) {

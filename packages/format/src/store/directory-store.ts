@@ -154,6 +154,30 @@ export class DirectoryStore implements Store {
     });
   }
 
+  /**
+   * `getRange` into the caller's buffer: no allocation per read, so scanning many chunk files
+   * does not pay for fresh memory each time.
+   *
+   * @example
+   * const n = await store.getRangeInto("data/__0.blp", 0, scratch);
+   */
+  async getRangeInto(key: string, offset: number, target: Uint8Array): Promise<number | undefined> {
+    validateRange(key, offset, target.length);
+    const file = await this.resolveRead("getRange", key);
+    if (file === undefined) return undefined;
+    return this.withFile(key, file, async (fh, size) => {
+      const start = Math.min(offset, size);
+      const want = Math.min(target.length, size - start);
+      let done = 0;
+      while (done < want) {
+        const { bytesRead } = await fh.read(target, done, want - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done;
+    });
+  }
+
   /** @example await store.size("data/__0.blp") */
   async size(key: string): Promise<number | undefined> {
     const file = await this.resolveRead("size", key);

@@ -43,6 +43,13 @@ export interface Store {
   /** Releases resources; later calls throw ERR_CLOSED. Does not commit. */
   close(): Promise<void>;
 
+  /**
+   * Optional zero-allocation read: bytes [offset, offset + target.length) of the value into
+   * `target`; returns how many were read (fewer when the value ends first), or undefined when the
+   * key does not exist. Scans use it to read every chunk file into one reused buffer.
+   */
+  getRangeInto?(key: string, offset: number, target: Uint8Array): Promise<number | undefined>;
+
   /** Optional synchronous fast path for backends that can read without awaiting. */
   getSync?(key: string): Uint8Array | undefined;
 }
