@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fixturesRoot } from "../../../test-support/fixtures-root.mjs";
 
-/** ../shared/fixtures beside the repository checkout (CI clones the repo next to shared/). */
-export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared/fixtures");
-
-if (!existsSync(FIXTURES)) throw new Error(`fixtures not found at ${FIXTURES}`);
+/** The shared fixtures (see test-support/fixtures-root.ts). */
+export const FIXTURES = fixturesRoot();
 
 export interface ChunkFixture {
   file: string;

@@ -3,16 +3,18 @@
  * opens as a CArray / CTable, on the directory itself (read-only) and from a memory copy, and
  * reads back exactly the bytes of its *.expected.bin. Then colz appends to copies of them.
  */
+
 import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { MemoryStore } from "@colz/format";
 import { DirectoryStore } from "@colz/format/node";
 import { describe, expect, it } from "vitest";
+import { fixturesRoot } from "../../../test-support/fixtures-root.mjs";
 import { CArray, type ColumnValues, CTable, toJsArray } from "../src/index.js";
 import { openArray, openTable } from "../src/node.js";
 import { tempPath } from "./core/harness.js";
 
-const FIXTURES = "/work/shared/fixtures/bcolz";
+const FIXTURES = join(fixturesRoot(), "bcolz");
 
 interface Vector {
   expected_bin: string;

@@ -2,11 +2,12 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { fixturesRoot } from "../../../../test-support/fixtures-root.mjs";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import type { Store } from "../../src/store/types.js";
 
-export const FIXTURES = "/work/shared/fixtures/bcolz";
-export const CHECKER_DIR = "/work/shared/fixtures";
+export const FIXTURES = join(fixturesRoot(), "bcolz");
+export const CHECKER_DIR = fixturesRoot();
 
 export interface Vector {
   expected_bin: string;
