@@ -7,7 +7,7 @@ import { errorMessage } from "../codec/impls.mjs";
 import { mbPerSec, measureAsync, measureSync } from "../lib/timing.mjs";
 
 /** @typedef {import("../lib/timing.mjs").TimingOptions} TimingOptions */
-/** @typedef {import("../lib/timing.mjs").Timing & { mbps: number, bytes: number } | { error: string } | { skipped: string }} Measurement */
+/** @typedef {import("../lib/timing.mjs").Timing & { mbps: number, bytes: number, peakRssMB: number } | { error: string }} Measurement */
 /** @typedef {{ name: string, ok: boolean, error?: string }} Check */
 
 /**
@@ -31,6 +31,9 @@ function exposeGc() {
 export function syncDisks() {
   spawnSync("sync", { stdio: "ignore" });
 }
+
+/** The process's peak RSS so far, MB: recorded with each measurement to show which one sets it. */
+const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** @param {unknown} cond @param {string} msg @returns {asserts cond} */
 export function assert(cond, msg) {
@@ -68,7 +71,7 @@ export function createContext(reps, log) {
       log(`  ${name}`);
       try {
         const r = measureSync(fn, { ...timing, ...over });
-        measurements[name] = { ...r, bytes, mbps: mbPerSec(bytes, r.medianNs) };
+        measurements[name] = { ...r, bytes, mbps: mbPerSec(bytes, r.medianNs), peakRssMB: peakRssMB() };
       } catch (e) {
         measurements[name] = { error: errorMessage(e) };
       }
@@ -80,7 +83,7 @@ export function createContext(reps, log) {
       log(`  ${name}`);
       try {
         const r = await measureAsync(fn, { ...timing, ...over });
-        measurements[name] = { ...r, bytes, mbps: mbPerSec(bytes, r.medianNs) };
+        measurements[name] = { ...r, bytes, mbps: mbPerSec(bytes, r.medianNs), peakRssMB: peakRssMB() };
       } catch (e) {
         measurements[name] = { error: errorMessage(e) };
       }

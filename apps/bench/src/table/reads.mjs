@@ -41,25 +41,20 @@ export async function scanPhase(ctx, s) {
 }
 
 /**
- * Diagnostic: the same scan decoded into the caller's preallocated array, which the public API
- * cannot do (readColumn has no `out`). Uses the column's internal reader, so it is skipped, not
- * failed, when that internal changes. The difference to `scan` is the cost of a fresh result array.
+ * The same scan decoded into the caller's preallocated array (`readColumn(..., { out })`): the
+ * difference to `scan` is what a fresh result array costs.
  * @param {Context} ctx @param {CTable} table @param {Float64Array} dst @param {Float64Array} price
  */
 async function scanInto(ctx, table, dst, price) {
-  const main = /** @type {any} */ (table.column("price")).columnIO?.main;
-  if (typeof main?.readRows !== "function") {
-    ctx.measurements.scanInto = { skipped: "internal CArray.columnIO.main.readRows is not available" };
-    return;
-  }
-  const out = bytesOf(dst);
-  out.fill(0);
-  await ctx.check("scan into out: the internal reader fills the caller's array", async () => {
-    await main.readRows(0, price.length, out);
-    const at = firstDifference(out, bytesOf(price));
+  const rows = price.length;
+  dst.fill(0);
+  await ctx.check("scan into out: readColumn fills the caller's array", async () => {
+    const v = await table.readColumn("price", 0, rows, { out: dst });
+    assert(v.data.buffer === dst.buffer, "readColumn ignored `out` and allocated a new array");
+    const at = firstDifference(bytesOf(dst), bytesOf(price));
     assert(at < 0, `differs at byte ${at}`);
   });
-  await ctx.timeAsync("scanInto", out.length, () => main.readRows(0, price.length, out));
+  await ctx.timeAsync("scanInto", price.byteLength, () => table.readColumn("price", 0, rows, { out: dst }));
 }
 
 /**
@@ -116,9 +111,9 @@ function instrument(table, stats) {
     get schema() {
       return table.schema;
     },
-    readColumn(name, start, stop) {
+    readColumn(name, start, stop, options) {
       read.add(start);
-      return table.readColumn(name, start, stop);
+      return table.readColumn(name, start, stop, options);
     },
     async scanPlan(columns, start, stop) {
       const plan = await table.scanPlan(columns, start, stop);

@@ -6,7 +6,7 @@ import { markdownTable, textTable } from "../lib/table.mjs";
 export const LABELS = {
   scan: 'readColumn("price")',
   scanNoCrc: 'readColumn("price"), no CRC check',
-  scanInto: "readRows into caller's array (internal)",
+  scanInto: 'readColumn("price", {out})',
   decodeOnly: "decompress, chunks in memory",
   copy: "Float64Array.set (plain copy)",
   allocCopy: "Float64Array.slice (alloc + copy)",
@@ -57,10 +57,10 @@ const COLUMNS = [
 export const LEGEND = [
   "ms = median wall time of one call over the samples; MB/s = 10^6 uncompressed bytes of the column(s) involved per second.",
   "colz/base = baseline time / colz time: above 1x colz is faster (for where: how much faster than scanning the column).",
-  "scan: the whole price column decoded into one Float64Array (chunks decoded straight into it; CRC-32 of each chunk checked, the default).",
+  "scan: the whole price column decoded into one new Float64Array (chunks decoded straight into it; CRC-32 of each chunk checked, the default).",
   "copy: Float64Array.prototype.set of the same bytes into a preallocated array; alloc + copy: slice(), a fresh 8-byte-per-row array each call (readColumn allocates one too).",
   "readFile: fs.readFileSync of the same bytes stored uncompressed, from the page cache.",
-  "scan, no allocation: diagnostic; the same read decoded into a preallocated array through the column's internal reader (the public readColumn has no `out`).",
+  "scan, no allocation: the same read decoded into a preallocated array, readColumn(name, 0, n, {out}), reused across calls.",
   "decode only: @colz/blosc-wasm decompressing the price chunks (already in memory) into one preallocated array: the codec's share of a scan.",
   "where: table.where(expr, {columns: ['ts']}) on the sorted ts column; chunks whose min/max rule them out are never read. no skipping: the same where() with the statistics hidden.",
   "append: CTable.create + append in batches + flush + close of both columns into an empty DirectoryStore; fs: fs.writeFileSync of each column's bytes to one file (fsync: then fsync each file and the directory).",
@@ -105,7 +105,7 @@ export function compare(m, info) {
       note = `${rowsPerSec(info.rows, o)} vs ${rowsPerSec(info.rows, b)}`;
     }
     const cell = (/** @type {any} */ x, /** @type {(v: any) => string} */ f) =>
-      x === undefined ? "not run" : x.error ? errorCell(x.error) : x.skipped ? "skipped" : f(x);
+      x === undefined ? "not run" : x.error ? errorCell(x.error) : f(x);
     return {
       ...c,
       ratio,
@@ -147,9 +147,6 @@ export function buildReport(run) {
   const errors = Object.entries(m)
     .filter(([, v]) => v?.error)
     .map(([k, v]) => `${k} (${LABELS[/** @type {keyof typeof LABELS} */ (k)] ?? k}): ${v.error}`);
-  const skipped = Object.entries(m)
-    .filter(([, v]) => v?.skipped)
-    .map(([k, v]) => `${k} skipped: ${v.skipped}`);
   const env = meta.env;
   const o = meta.options;
   const title = `Table benchmark: ${info.rows?.toLocaleString("en-US")} rows, ${o.cname} clevel ${o.clevel} shuffle, chunklen ${info.chunklen} (${info.nchunks} chunks per column), median of ${o.reps}`;
@@ -173,13 +170,11 @@ export function buildReport(run) {
   const text = [title, "", dataLine, "", textTable(COLUMNS, cells), ""];
   text.push(...LEGEND.map((l) => `  ${l}`), "", envLine, "", "SUMMARY:", ...summary.map((s) => `  ${s.text}`));
   text.push("", checkLine, ...failLines);
-  if (skipped.length) text.push("", ...skipped);
   if (errors.length) text.push("", "Errors:", ...errors.map((e) => `  ${e}`));
 
   const md = ["# colz table benchmark", "", `${meta.timestamp} — ${envLine}`, "", `## ${title}`, "", dataLine, ""];
   md.push(markdownTable(COLUMNS, cells), "", ...summary.map((s) => `- ${s.text}`), "", `**${checkLine}**`, "");
   if (failLines.length) md.push(...failLines.map((l) => `- ${l}`), "");
-  if (skipped.length) md.push(...skipped.map((l) => `- ${l}`), "");
   if (errors.length) md.push("## Errors", "", ...errors.map((e) => `- ${e}`), "");
   md.push("## Legend", "", ...LEGEND.map((l) => `- ${l}`), "");
   return {

@@ -102,10 +102,18 @@ export async function runTableBench(opts, log) {
     await writeIpcFile(ipcPath, full, price.chunklen);
     syncDisks();
 
+    // Peak RSS so far after each phase (JSON only): says which phase sets the peak.
+    const peaks = /** @type {Record<string, number>} */ ({});
+    const peak = (/** @type {string} */ phase) => {
+      peaks[phase] = Math.round(process.resourceUsage().maxRSS / 1024);
+    };
+    ctx.info.peakRssMBAfter = peaks;
+    peak("write");
     log("append:");
     await appendPhase(ctx, join(root, "append"), full, wopts);
     data.ts = undefined;
     ctx.gc();
+    peak("append");
 
     log("scan:");
     await scanPhase(ctx, {
@@ -117,10 +125,13 @@ export async function runTableBench(opts, log) {
       rawFile: join(rawDir, "price.bin"),
     });
     ctx.gc();
+    peak("scan");
     log("where:");
     await wherePhase(ctx, { table, seed: opts.seed });
+    peak("where");
     log("arrow:");
     await arrowPhase(ctx, { table, data, ipcPath, seed: opts.seed });
+    peak("arrow");
     ctx.info.peakRssMB = process.resourceUsage().maxRSS / 1024;
     return { measurements: ctx.measurements, checks: ctx.checks, info: ctx.info };
   } finally {
