@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { bundleForChildren } from "../../../test-support/bundle-for-children.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,28 +11,17 @@ declare module "vitest" {
 }
 
 /**
- * Bundles src/node.ts with tsup into a private temp directory under node_modules (not dist/, so
- * nobody's build is disturbed). Child processes import it; vitest's transform does not reach into them. The other
- * colz packages stay external and resolve to their built dist/.
+ * Bundles src/node.ts for the child-process tests. It sits under node_modules so its bare
+ * imports (@colz/*, apache-arrow) resolve to the other packages' dist.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
-  const { build } = await import("tsup");
   const root = fileURLToPath(new URL("..", import.meta.url));
-  // Inside node_modules so that the bundle's bare imports (@colz/*, apache-arrow) resolve.
-  const outDir = mkdtempSync(join(root, "node_modules", ".colz-store-test-"));
-  await build({
-    entry: { keystore: join(root, "src/node.ts") },
-    format: ["esm"],
-    outDir,
-    dts: false,
-    sourcemap: false,
-    clean: false,
-    silent: true,
-    config: false,
-    platform: "node",
-    target: "es2022",
+  const { file, cleanup } = await bundleForChildren({
+    entry: join(root, "src/node.ts"),
+    parent: join(root, "node_modules"),
+    name: "keystore",
     external: [/^node:/, /^@colz\//, "apache-arrow"],
   });
-  project.provide("keyStoreBundle", join(outDir, "keystore.js"));
-  return () => rmSync(outDir, { recursive: true, force: true });
+  project.provide("keyStoreBundle", file);
+  return cleanup;
 }
