@@ -1,0 +1,114 @@
+import { MemoryStore } from "@colz/ctable";
+import { isColzError } from "@colz/format";
+import { KeyStore } from "@colz/store/node";
+import type { CliContext } from "../context.js";
+import { CliError } from "../errors.js";
+import { throwIfInterrupted } from "./atomic.js";
+import { type ExportResult, exportTable } from "./export-table.js";
+import { importFile } from "./import-file.js";
+import type { ExportOptions, ImportOptions } from "./options.js";
+
+/** How long an interrupt waits for a running `store put` to stop before the process exits. */
+const STOP_WAIT_MS = 5000;
+
+function storeFailure(storePath: string, e: unknown): unknown {
+  if (e instanceof CliError || !isColzError(e)) return e;
+  const code =
+    e.code === "ERR_NOT_FOUND"
+      ? "ERR_NOT_FOUND"
+      : e.code === "ERR_NOT_A_CONTAINER"
+        ? "ERR_NOT_A_CONTAINER"
+        : "ERR_DAMAGED";
+  return new CliError(code, `${e.message} (${e.code})`, { path: storePath, cause: e });
+}
+
+/**
+ * `colz store put STORE KEY IN`: imports `inPath` (Arrow, CSV, JSON lines) and stores it under
+ * `key` in the key store at `storePath` (created when missing; `options.layout` chooses a new
+ * store's layout). The table is built in memory (compressed) and `KeyStore.set` replaces the key
+ * atomically, so readers see the old value or the new one. An existing key is refused unless
+ * `options.force`. Ctrl-C stops it before the key is written, leaving the store unchanged.
+ *
+ * @example
+ * await importIntoStore("/data/prices", "AAPL", "aapl.csv", parseImportOptions({}), ctx);
+ */
+export async function importIntoStore(
+  storePath: string,
+  key: string,
+  inPath: string,
+  options: ImportOptions,
+  ctx: CliContext,
+): Promise<{ rows: number }> {
+  const controller = new AbortController();
+  let settle!: () => void;
+  const settled = new Promise<void>((r) => {
+    settle = r;
+  });
+  const unregister = ctx.onInterrupt(async () => {
+    controller.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([settled, new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
+  });
+  let ks: KeyStore | undefined;
+  try {
+    ks = await KeyStore.open(storePath, {
+      mode: "a",
+      ...(options.layout === undefined ? {} : { layout: options.layout }),
+    });
+    if (!options.force && (await ks.has(key))) {
+      throw new CliError("ERR_EXISTS", `key ${JSON.stringify(key)} already exists (pass --force to replace it)`, {
+        path: storePath,
+      });
+    }
+    const table = await importFile(inPath, new MemoryStore(), options, ctx, controller.signal);
+    try {
+      throwIfInterrupted(controller.signal);
+      await ks.set(key, table, {
+        cparams: options.cparams,
+        ...(options.chunklen === undefined ? {} : { chunklen: options.chunklen }),
+      });
+      return { rows: table.length };
+    } finally {
+      await table.close().catch(() => undefined);
+    }
+  } catch (e) {
+    throw storeFailure(storePath, e);
+  } finally {
+    await ks?.close().catch(() => undefined);
+    unregister();
+    settle();
+  }
+}
+
+/**
+ * `colz store get STORE KEY OUT`: exports the table under `key` to `outPath` like `colz export`
+ * (format by extension or --to, --columns, --where, atomic, --force). A missing key is
+ * ERR_NOT_FOUND naming the store.
+ *
+ * @example
+ * await exportStoreKey("/data/prices", "AAPL", "aapl.arrow", parseExportOptions({}), ctx);
+ */
+export async function exportStoreKey(
+  storePath: string,
+  key: string,
+  outPath: string,
+  options: ExportOptions,
+  ctx: CliContext,
+): Promise<ExportResult> {
+  let ks: KeyStore | undefined;
+  try {
+    ks = await KeyStore.open(storePath, { mode: "r" });
+    const table = await ks.get(key);
+    if (table === undefined) throw new CliError("ERR_NOT_FOUND", `no key ${JSON.stringify(key)}`, { path: storePath });
+    try {
+      return await exportTable(table, outPath, options, ctx);
+    } finally {
+      await table.close().catch(() => undefined);
+    }
+  } catch (e) {
+    throw storeFailure(storePath, e);
+  } finally {
+    await ks?.close().catch(() => undefined);
+  }
+}
