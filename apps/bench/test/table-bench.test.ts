@@ -22,6 +22,8 @@ const MEASUREMENTS = [
   "scan",
   "scanNoCrc",
   "scanInto",
+  "scanIntoNoCrc",
+  "readSyncRaw",
   "scanTs",
   "where",
   "whereNoStats",
@@ -71,7 +73,10 @@ describe("bench table --quick", () => {
     const stdout = String(run.stdout);
     expect(stdout).toMatch(/Table benchmark: 2,000,000 rows, lz4 clevel 5 shuffle/);
     expect(stdout).toMatch(/test\s+colz\s+baseline\s+colz ms\s+base ms\s+colz MB\/s\s+base MB\/s\s+colz\/base/);
-    expect(stdout).toMatch(/scan vs plain copy .*: [\d.]+x \(target >= 0\.50x\) (PASS|MISS)/);
+    expect(stdout).toMatch(/scan into a new array vs plain copy .*: [\d.]+x \(target >= 0\.50x\) (PASS|MISS)/);
+    expect(stdout).toMatch(
+      /scan into a reused array \(\{out\}\) vs plain copy .*: [\d.]+x \(target >= 0\.50x\) (PASS|MISS)/,
+    );
     expect(stdout).toMatch(/Checks: \d+ passed, 0 failed/);
   });
 
@@ -87,15 +92,15 @@ describe("bench table --quick", () => {
       expect(m?.mbps, name).toBeGreaterThan(0);
       expect(m?.reps, name).toBe(3);
     }
-    expect(json.comparisons).toHaveLength(11);
+    expect(json.comparisons).toHaveLength(13);
     for (const c of json.comparisons) expect(c.ratio, c.id).toBeGreaterThan(0);
-    expect(json.summary.map((s) => s.id)).toEqual(["scan/copy"]);
+    expect(json.summary.map((s) => s.id)).toEqual(["scan/copy", "scanInto/copy"]);
   });
 
   it("checked every timed operation's result, and where() skipped chunks", () => {
     const failed = json.checks.all.filter((k) => !k.ok).map((k) => `${k.name}: ${k.error}`);
     expect(failed).toEqual([]);
-    expect(json.checks.passed).toBeGreaterThanOrEqual(7);
+    expect(json.checks.passed).toBeGreaterThanOrEqual(8);
     expect(json.data.where.rows).toBe(20_000);
     expect(json.data.where.chunksSkipped).toBeGreaterThan(json.data.where.chunks / 2);
   });

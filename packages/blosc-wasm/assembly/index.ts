@@ -5,4 +5,5 @@ export { lz4Compress, lz4Decompress, lz4hcCompress } from "./lz4";
 export { blosclzCompress, blosclzDecompress } from "./blosclz";
 export { snappyDecompress } from "./snappy";
 export { shuffle, unshuffle } from "./shuffle";
+export { unshuffleGather } from "./unshuffle-gather";
 export { bitshuffle, bitunshuffle } from "./bitshuffle";

@@ -15,13 +15,23 @@ function checkPlausibleSize(info: ChunkInfo): void {
   }
 }
 
-/** Decodes every block of a non-memcpyed chunk held in the arena at `src` into `dst`. */
+// Typesizes with a gathering unshuffle kernel (assembly/unshuffle-gather.ts).
+const GATHER_TYPESIZES = new Set([2, 4, 8]);
+
+/**
+ * Decodes every block of a non-memcpyed chunk held in the arena at `src` into `dst`.
+ *
+ * Split blocks with a byte shuffle are unshuffled by gathering from the streams where they are:
+ * streams stored raw (csize = neblock: incompressible bytes such as the low mantissa bytes of
+ * floats) are read in place inside the chunk instead of being copied to scratch first.
+ */
 function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void {
   const { nbytes, blocksize, typesize, cbytes, flags, nblocks, split } = info;
   const codec = CODECS[info.cname];
   const leftover = nbytes % blocksize;
   const tmp = a.alloc(blocksize);
   const tmp2 = a.alloc(blocksize);
+  const ptrs = a.alloc(4 * 16);
   const k = a.kernels;
   const mem = a.bytes();
   const view = new DataView(mem.buffer);
@@ -36,6 +46,7 @@ function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void
     const target = unshuffle || bitunshuffle ? tmp : blockDst;
     const nsplits = split && !lastShort ? typesize : 1;
     const neblock = Math.floor(bsize / nsplits);
+    const gather = unshuffle && nsplits === typesize && bsize % typesize === 0 && GATHER_TYPESIZES.has(typesize);
     const bstart = view.getInt32(src + HEADER_SIZE + 4 * j, true);
     if (bstart < HEADER_SIZE + 4 * nblocks || bstart > cbytes - 4) {
       throw corrupt(`block ${j} starts at offset ${bstart}, outside the chunk of ${cbytes} bytes`);
@@ -50,7 +61,8 @@ function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void
       }
       const out = target + s * neblock;
       if (csize === neblock) {
-        mem.copyWithin(out, p, p + csize);
+        if (gather) view.setUint32(ptrs + 4 * s, p, true);
+        else mem.copyWithin(out, p, p + csize);
       } else {
         const got = codec.decode(a, p, csize, out, neblock);
         if (got !== neblock) {
@@ -58,15 +70,55 @@ function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void
             `block ${j} stream ${s} (${info.cname}, ${csize} bytes at offset ${p - src}) decoded to ${got < 0 ? "an error" : `${got} bytes`}, expected ${neblock}`,
           );
         }
+        if (gather) view.setUint32(ptrs + 4 * s, out, true);
       }
       p += csize;
     }
-    if (unshuffle) {
+    if (gather) {
+      // Split blocks hold >= 128 elements of a gathered typesize, so the kernel always applies.
+      if (k.unshuffleGather(typesize, bsize, ptrs, blockDst) !== 0) throw corrupt(`unshuffle failed in block ${j}`);
+    } else if (unshuffle) {
       k.unshuffle(typesize, bsize, tmp, blockDst);
     } else if (bitunshuffle && k.bitunshuffle(typesize, bsize, tmp, blockDst, tmp2) < 0) {
       throw corrupt(`bitunshuffle failed in block ${j}`);
     }
   }
+}
+
+/** The `out` argument as a byte view of exactly `info.nbytes` bytes, or undefined. */
+function outputView(info: ChunkInfo, out: ArrayBufferView | ArrayBuffer | undefined): Uint8Array | undefined {
+  if (out === undefined) return undefined;
+  const view = asBytes(out, "out");
+  if (view.length < info.nbytes) {
+    throw new BloscError(
+      "ERR_BUFFER_TOO_SMALL",
+      `output buffer holds ${view.length} bytes but the chunk decodes to ${info.nbytes}`,
+    );
+  }
+  return view.subarray(0, info.nbytes);
+}
+
+/** The data of a memcpyed chunk (stored raw after its header). */
+function copyStored(chunk: Uint8Array, info: ChunkInfo, target?: Uint8Array): Uint8Array {
+  const raw = chunk.subarray(HEADER_SIZE, HEADER_SIZE + info.nbytes);
+  if (target === undefined) return raw.slice();
+  target.set(raw);
+  return target;
+}
+
+/**
+ * Decodes the chunk already in the arena at `src` (`chunk` is a view of the same bytes) into
+ * `target`, or into a new array. Everything allocated after the chunk's region is scratch.
+ */
+function decodeInArena(a: Arena, chunk: Uint8Array, info: ChunkInfo, src: number, target?: Uint8Array): Uint8Array {
+  if (info.memcpyed) return copyStored(chunk, info, target);
+  checkPlausibleSize(info);
+  const dst = a.alloc(info.nbytes);
+  decodeBlocks(a, info, src, dst);
+  const result = a.bytes().subarray(dst, dst + info.nbytes);
+  if (target === undefined) return result.slice();
+  target.set(result);
+  return target;
 }
 
 /**
@@ -82,32 +134,54 @@ function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void
 export function decompress(chunk: ArrayBufferView | ArrayBuffer, out?: ArrayBufferView | ArrayBuffer): Uint8Array {
   const bytes = asBytes(chunk, "chunk");
   const info = chunkInfo(bytes);
-  let target: Uint8Array | undefined;
-  if (out !== undefined) {
-    const view = asBytes(out, "out");
-    if (view.length < info.nbytes) {
-      throw new BloscError(
-        "ERR_BUFFER_TOO_SMALL",
-        `output buffer holds ${view.length} bytes but the chunk decodes to ${info.nbytes}`,
-      );
-    }
-    target = view.subarray(0, info.nbytes);
-  }
+  const target = outputView(info, out);
   if (info.nbytes === 0) return target ?? new Uint8Array(0);
-  if (info.memcpyed) {
-    const raw = bytes.subarray(HEADER_SIZE, HEADER_SIZE + info.nbytes);
-    if (target === undefined) return raw.slice();
-    target.set(raw);
-    return target;
-  }
-  checkPlausibleSize(info);
+  if (info.memcpyed) return copyStored(bytes, info, target);
   const a = arena();
   a.reset();
   const src = a.put(bytes.subarray(0, info.cbytes));
-  const dst = a.alloc(info.nbytes);
-  decodeBlocks(a, info, src, dst);
-  const result = a.bytes().subarray(dst, dst + info.nbytes);
-  if (target === undefined) return result.slice();
-  target.set(result);
-  return target;
+  return decodeInArena(a, bytes, info, src, target);
+}
+
+/**
+ * `decompress` for a chunk that the caller writes straight into the codec's memory, which saves
+ * copying the compressed bytes there: `fill` gets a view of `capacity` writable bytes (for
+ * example to `fs.readSync` a file into), and returns the chunk as a subarray of that view, or
+ * undefined when there is no chunk (then so does this function). `fill` may inspect and reject
+ * the chunk (throw) before it is decoded, but must not call any other function of this package:
+ * they reuse the same memory (that is detected and refused). The view is only valid during `fill`.
+ *
+ * @example
+ * const values = new Float64Array(rows);
+ * decompressFrom(maxFileBytes, (room) => {
+ *   const n = fs.readSync(fd, room, 0, room.length, 0);
+ *   return room.subarray(16, n); // a chunk file: skip its 16-byte header
+ * }, values);
+ */
+export function decompressFrom(
+  capacity: number,
+  fill: (room: Uint8Array) => Uint8Array | undefined,
+  out?: ArrayBufferView | ArrayBuffer,
+): Uint8Array | undefined {
+  if (!Number.isSafeInteger(capacity) || capacity < HEADER_SIZE || capacity > 0x7fffffff) {
+    throw new BloscError("ERR_BAD_PARAMS", `decompressFrom: capacity ${capacity} is not a chunk size`);
+  }
+  const a = arena();
+  a.reset();
+  const generation = a.generation;
+  const ptr = a.alloc(capacity);
+  const room = a.bytes().subarray(ptr, ptr + capacity);
+  const chunk = fill(room);
+  if (chunk === undefined) return undefined;
+  if (a.generation !== generation || room.buffer !== a.bytes().buffer) {
+    throw new BloscError("ERR_BAD_PARAMS", "decompressFrom: `fill` used the codec, whose memory holds the chunk");
+  }
+  const src = chunk.byteOffset;
+  if (chunk.buffer !== room.buffer || src < ptr || src + chunk.length > ptr + capacity) {
+    throw new BloscError("ERR_BAD_PARAMS", "decompressFrom: `fill` must return a subarray of the view it was given");
+  }
+  const info = chunkInfo(chunk);
+  const target = outputView(info, out);
+  if (info.nbytes === 0) return target ?? new Uint8Array(0);
+  return decodeInArena(a, chunk, info, src, target);
 }

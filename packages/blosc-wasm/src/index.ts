@@ -3,7 +3,7 @@ import { loadKernels } from "./wasm/instance.js";
 
 export { zstdCompressBytes as zstdCompress, zstdDecompressBytes as zstdDecompress } from "./codecs/zstd-codec.js";
 export { compress } from "./compress.js";
-export { decompress } from "./decompress.js";
+export { decompress, decompressFrom } from "./decompress.js";
 export { BloscError, type BloscErrorCode } from "./errors.js";
 export { type ChunkInfo, chunkInfo, HEADER_SIZE } from "./header.js";
 export { computeBlocksize } from "./layout.js";

@@ -17,6 +17,11 @@ class CountingStore extends MemoryStore {
     if (key.endsWith(".blp") && length > 32) this.chunkReads++;
     return super.getRange(key, offset, length);
   }
+  // Scans of a MemoryStore read chunk files through the synchronous path: count those too.
+  override getRangeIntoSync(key: string, offset: number, target: Uint8Array): number | undefined {
+    if (key.endsWith(".blp") && target.length > 32) this.chunkReads++;
+    return super.getRangeIntoSync(key, offset, target);
+  }
 }
 
 describe("value conversion", () => {

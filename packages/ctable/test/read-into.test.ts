@@ -38,4 +38,43 @@ describe("reading into a caller's buffer", () => {
     );
     await a.close();
   });
+
+  it("a writer's scans see every append, before and after commits, with sidecars cached per snapshot", async () => {
+    const store = new MemoryStore();
+    const t = await CTable.create(store, { x: new Float64Array(0) }, { chunklen: 1000 });
+    const model: number[] = [];
+    const out = new Float64Array(6000);
+    for (const [n, flush] of [
+      [1500, true],
+      [700, false],
+      [1300, true],
+      [999, true],
+      [1, false],
+    ] as const) {
+      const batch = Float64Array.from({ length: n }, (_, k) => (model.length + k) * 1.5 + 0.01);
+      await t.append({ x: batch });
+      model.push(...batch);
+      if (flush) await t.flush();
+      // a full scan, then the same into a reused buffer: both must see the rows just appended
+      const v = await t.readColumn("x", 0, model.length);
+      expect(v.kind === "fixed" && Array.from(v.data as Float64Array)).toEqual(model);
+      await t.readColumn("x", 0, model.length, { out });
+      expect(Array.from(out.subarray(0, model.length))).toEqual(model);
+    }
+    await t.close();
+    // a reader (its own snapshot) sees what was committed, and damage to a chunk it already
+    // read (sidecar cached) is still reported
+    const r = await CTable.open(store);
+    expect(r.length).toBe(model.length);
+    await r.readColumn("x", 0, r.length, { out });
+    expect(Array.from(out.subarray(0, r.length))).toEqual(model);
+    const key = "x/data/__1.blp";
+    const f = (await store.get(key))!;
+    f[f.length - 2]! ^= 0x40;
+    await store.set(key, f);
+    await expect(r.readColumn("x", 0, r.length, { out })).rejects.toSatisfy(
+      (e: unknown) => isColzError(e, "ERR_CORRUPT_CHUNK") && /x\/data\/__1\.blp/.test((e as Error).message),
+    );
+    await r.close();
+  });
 });

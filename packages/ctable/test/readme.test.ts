@@ -5,6 +5,15 @@ import { createTable, openTable } from "../src/node.js";
 import { tempPath } from "./core/harness.js";
 
 describe("README examples", () => {
+  it("scans into a reused array", async () => {
+    const t = await CTable.create(new MemoryStore(), { price: new Float64Array([1.5, 2.5, 3.5]) });
+    const prices = new Float64Array(t.length);
+    const v = await t.readColumn("price", 0, t.length, { out: prices });
+    expect(v.kind === "fixed" && v.data.buffer).toBe(prices.buffer);
+    expect(Array.from(prices)).toEqual([1.5, 2.5, 3.5]);
+    await t.close();
+  });
+
   it("quick start", async () => {
     const t = await CTable.create(new MemoryStore(), {
       ts: [new Date("2024-01-02"), new Date("2024-01-03")],

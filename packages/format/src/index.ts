@@ -55,8 +55,10 @@ export {
   chunkInfoOf,
   chunkKey,
   decodeChunkFile,
+  decodeChunkFileSync,
   encodeChunkFile,
   readChunkFile,
+  type SyncReadStore,
 } from "./layout/chunk-file.js";
 export { bcolzChunklen, defaultChunklen, MIN_DEFAULT_CHUNK_BYTES } from "./layout/chunklen.js";
 export {
@@ -136,5 +138,7 @@ export {
 } from "./store/keys.js";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export type { LockOptions, Store, WriterLock } from "./store/types.js";
-export { type ByteSource, findLastCommit, type ZipCommit } from "./store/zip-directory.js";
+export { type ArchiveMember, type EncodedArchive, encodeZipArchive } from "./store/zip-archive.js";
+export { ZipBufferStore } from "./store/zip-buffer-store.js";
+export { type ByteSource, findLastCommit, viewSource, type ZipCommit } from "./store/zip-directory.js";
 export type { ZipEntry } from "./store/zip-format.js";

@@ -1,4 +1,6 @@
+import type { ColumnValues } from "@colz/ctable";
 import type { Store } from "@colz/format";
+import type { NOT_FAST } from "./fast-columns.js";
 import type { EncodedKey } from "./key-codec.js";
 
 // What KeyStore needs from where the values live. Three implementations: the zip layout and the
@@ -35,6 +37,14 @@ export interface KeyBackend {
   readonly fanout: number;
   /** The current value, or undefined when there is none. Writable views modify it in place. */
   open(name: EncodedKey, writable: boolean): Promise<ValueView | undefined>;
+  /**
+   * Optional fast path of `getColumns`: whole columns of the current value read in one pass,
+   * undefined when there is no value, NOT_FAST when the value must be read through CTable.
+   */
+  readColumns?(
+    name: EncodedKey,
+    names: readonly string[] | undefined,
+  ): Promise<Record<string, ColumnValues> | undefined | typeof NOT_FAST>;
   /** True when a value exists under the stem. */
   exists(name: EncodedKey): Promise<boolean>;
   /** The current version (pointer layouts; undefined otherwise or when absent): tells a reader whether to retry. */

@@ -3,6 +3,7 @@ import { CTable } from "@colz/ctable";
 import { ColzError, type Store } from "@colz/format";
 import type { KeyBackend, ValueView } from "./backend.js";
 import { type ColumnArray, toColumnArray } from "./column-arrays.js";
+import { NOT_FAST } from "./fast-columns.js";
 import { decodeStem, type EncodedKey, encodeKey } from "./key-codec.js";
 import {
   type GetColumnsOptions,
@@ -115,6 +116,14 @@ export class KeyStore {
     this.check();
     const name = await this.resolve(key);
     if (name === undefined) return undefined;
+    const fast = await this.backend.readColumns?.(name, names);
+    if (fast !== NOT_FAST && this.backend.readColumns !== undefined) {
+      if (fast === undefined) return undefined;
+      if (options.raw === true) return fast;
+      const out: Record<string, ColumnArray> = {};
+      for (const [column, values] of Object.entries(fast)) out[column] = toColumnArray(values);
+      return out;
+    }
     for (let attempt = 0; ; attempt++) {
       const view = await this.backend.open(name, false);
       if (view === undefined) return undefined;

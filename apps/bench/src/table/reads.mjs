@@ -1,6 +1,6 @@
 // The read side of `bench table`: column scans, where(), toArrow. Each phase first checks that
 // what it times returns the right data (untimed), then times it against its baseline.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { decompress } from "@colz/blosc-wasm";
 import { where } from "@colz/ctable";
 import { toArrow } from "@colz/ctable/arrow";
@@ -37,15 +37,36 @@ export async function scanPhase(ctx, s) {
   });
   await ctx.timeAsync("scan", nbytes, () => table.readColumn("price", 0, rows));
   await ctx.timeAsync("scanNoCrc", nbytes, () => tableNoCrc.readColumn("price", 0, rows));
-  await scanInto(ctx, table, dst, price);
+  await scanInto(ctx, table, tableNoCrc, dst, price, s.rawFile);
+}
+
+/**
+ * Reads the raw (uncompressed) price file into `into` with fs.readSync: the bytes of the column
+ * from the page cache into warm memory, what a scan would cost if the data were not compressed.
+ * @param {string} file @param {Uint8Array} into
+ */
+function readSyncInto(file, into) {
+  const fd = openSync(file, "r");
+  try {
+    let done = 0;
+    while (done < into.length) {
+      const n = readSync(fd, into, done, into.length - done, done);
+      if (n === 0) throw new Error(`${file} ends after ${done} bytes`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * The same scan decoded into the caller's preallocated array (`readColumn(..., { out })`): the
- * difference to `scan` is what a fresh result array costs.
- * @param {Context} ctx @param {CTable} table @param {Float64Array} dst @param {Float64Array} price
+ * difference to `scan` is what a fresh result array costs. Also without checksums, and the
+ * uncompressed bytes read into the same array (the "decompressing beats reading" comparison).
+ * @param {Context} ctx @param {CTable} table @param {CTable} tableNoCrc @param {Float64Array} dst
+ * @param {Float64Array} price @param {string} rawFile
  */
-async function scanInto(ctx, table, dst, price) {
+async function scanInto(ctx, table, tableNoCrc, dst, price, rawFile) {
   const rows = price.length;
   dst.fill(0);
   await ctx.check("scan into out: readColumn fills the caller's array", async () => {
@@ -55,6 +76,14 @@ async function scanInto(ctx, table, dst, price) {
     assert(at < 0, `differs at byte ${at}`);
   });
   await ctx.timeAsync("scanInto", price.byteLength, () => table.readColumn("price", 0, rows, { out: dst }));
+  await ctx.timeAsync("scanIntoNoCrc", price.byteLength, () => tableNoCrc.readColumn("price", 0, rows, { out: dst }));
+  const bytes = bytesOf(dst);
+  await ctx.check("readSync baseline: the raw file holds the prices", () => {
+    readSyncInto(rawFile, bytes);
+    const at = firstDifference(bytes, bytesOf(price));
+    assert(at < 0, `differs at byte ${at}`);
+  });
+  ctx.timeSync("readSyncRaw", price.byteLength, () => readSyncInto(rawFile, bytes));
 }
 
 /**

@@ -10,6 +10,8 @@ export class Arena {
   private readonly base: number;
   private top: number;
   private view: Uint8Array;
+  /** Counts resets, so a caller holding a region can tell whether someone else reused the arena. */
+  generation = 0;
 
   constructor() {
     this.wasm = getKernels();
@@ -25,6 +27,7 @@ export class Arena {
   /** Forgets every region handed out so far. */
   reset(): void {
     this.top = this.base;
+    this.generation++;
   }
 
   /** Reserves `size` bytes and returns their offset; grows the memory when needed. */

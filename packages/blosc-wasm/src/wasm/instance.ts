@@ -20,6 +20,7 @@ export interface KernelExports {
   snappyDecompress(src: number, srcLen: number, dst: number, dstLen: number): number;
   shuffle(typesize: number, len: number, src: number, dst: number): void;
   unshuffle(typesize: number, len: number, src: number, dst: number): void;
+  unshuffleGather(typesize: number, len: number, ptrs: number, dst: number): number;
   bitshuffle(typesize: number, len: number, src: number, dst: number, tmp: number): number;
   bitunshuffle(typesize: number, len: number, src: number, dst: number, tmp: number): number;
 }

@@ -227,11 +227,16 @@ export class PhysicalArray {
       const stop = Math.min(end, (i + 1) * L);
       const at = (row - start) * as;
       if (first === 0 && stop === (i + 1) * L && i < this.reader.nfull && this.cache?.index !== i) {
-        await this.reader.readChunk(i, dest.subarray(at, at + L * as));
-      } else {
-        const bytes = await this.chunkBytes(i);
-        dest.set(bytes.subarray(first * as, (stop - i * L) * as), at);
+        // A run of whole committed chunks goes to the reader in one call: on stores that read
+        // synchronously it scans them in one loop, without an await per chunk.
+        let j = i + 1;
+        while (j < this.reader.nfull && (j + 1) * L <= end && this.cache?.index !== j) j++;
+        await this.reader.readRows(i * L, j * L, dest.subarray(at, at + (j - i) * L * as));
+        row = j * L;
+        continue;
       }
+      const bytes = await this.chunkBytes(i);
+      dest.set(bytes.subarray(first * as, (stop - i * L) * as), at);
       row = stop;
     }
     return dest.subarray(0, (end - start) * as);

@@ -100,6 +100,14 @@ export class CArrayAppender {
     }
     let done = 0;
     while (done < rows) {
+      if (this.fill === 0 && rows - done >= chunklen && this.validBuffer === undefined) {
+        // A whole chunk of the input: compressed from where it is, not copied into the buffer first.
+        const whole = rowsBytes.subarray(done * atomsize, (done + chunklen) * atomsize);
+        await this.writer.writeChunk(this.chunkIndex, whole);
+        this.chunkIndex++;
+        done += chunklen;
+        continue;
+      }
       const take = Math.min(rows - done, chunklen - this.fill);
       this.buffer.set(rowsBytes.subarray(done * atomsize, (done + take) * atomsize), this.fill * atomsize);
       if (this.validBuffer !== undefined) {

@@ -2,57 +2,48 @@ import { BloscError, decompress, ready } from "@colz/blosc-wasm";
 import { type Dtype, parseDtype } from "../dtype/dtype.js";
 import { ColzError } from "../errors.js";
 import type { Store } from "../store/types.js";
+import { checkGeometry } from "./carray-geometry.js";
 import {
   type CArraySizes,
   type CArrayStorage,
   type CParams,
-  MAX_CHUNK_BYTES,
   parseAttrs,
   parseSizes,
   parseStorage,
 } from "./carray-meta.js";
-import { checkChunkFileHeader, chunkFileReadSize, chunkInfoOf, chunkKey, readChunkFile } from "./chunk-file.js";
 import {
-  type ChunkStats,
-  chunkStatsKey,
-  parseChunkStats,
-  sidecarMatches,
-  verifyChunkStats,
-} from "./extensions/chunk-stats.js";
+  checkChunkFileHeader,
+  chunkFileReadSize,
+  chunkInfoOf,
+  chunkKey,
+  decodeChunkFileSync,
+  readChunkFile,
+  type SyncReadStore,
+} from "./chunk-file.js";
+import { ChunkVerifier } from "./chunk-verifier.js";
+import { type ChunkStats, chunkStatsKey, parseChunkStats, sidecarMatches } from "./extensions/chunk-stats.js";
 import { type ColzMeta, readColzMeta } from "./extensions/colz-meta.js";
 import type { PyJsonValue } from "./json.js";
 import { getMetaFile, META_LIMITS } from "./meta-io.js";
 import { checkPrefix } from "./prefix.js";
+import { runWindowed } from "./run-windowed.js";
 
 /** `readAll` refuses results larger than this; read chunk by chunk instead. */
 export const MAX_READ_ALL_BYTES = 2 ** 32 - 1;
 
-// Chunks in flight during a range read: the next files are read (by the I/O threads) while the
-// current chunk decodes, and each decodes into its own part of the output.
+// Chunks in flight during an asynchronous range read: the next files are read (by the I/O
+// threads) while the current chunk decodes, and each decodes into its own part of the output.
 const READ_AHEAD = 3;
 
-/** Runs `tasks` with at most `width` at a time; the first failure rejects (after the others settle). */
-async function runWindowed(tasks: readonly (() => Promise<void>)[], width: number): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < tasks.length && failure === undefined) {
-      const task = tasks[next++]!;
-      try {
-        await task();
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, worker));
-  if (failure !== undefined) throw failure.error;
-}
+// Stores that read synchronously (files, memory) are scanned without an await per chunk; such a
+// scan still gives the event loop a turn this often, so a long read does not starve timers and I/O.
+const YIELD_EVERY_MS = 50;
 
 export interface CArrayReaderOptions {
   /**
    * Check each chunk against its `data/__N.colz` sidecar (CRC-32) when `meta/colz` says the
-   * carray keeps sidecars and one exists (default true). Costs one small extra read per chunk.
+   * carray keeps sidecars and one exists (default true). Sidecars of full chunks are read once
+   * per reader (a snapshot), then cached.
    */
   verifyChecksums?: boolean;
 }
@@ -80,7 +71,10 @@ export class CArrayReader {
   readonly nfull: number;
   /** Rows in the last, partial chunk (0 when there is none). */
   readonly leftover: number;
-  private readonly verify: boolean;
+  /** Checksums of this snapshot's chunks; undefined when not checking. */
+  private readonly verifier: ChunkVerifier | undefined;
+  /** The store, when it reads synchronously (and so can the verifier). */
+  private readonly syncStore: SyncReadStore | undefined;
 
   private constructor(
     readonly store: Store,
@@ -100,7 +94,10 @@ export class CArrayReader {
     this.leftover = this.length % storage.chunklen;
     this.nchunks = this.nfull + (this.leftover > 0 ? 1 : 0);
     // Only carrays whose marker promises sidecars are checked: no wasted lookups (HTTP 404s) on bcolz data.
-    this.verify = (options.verifyChecksums ?? true) && colz?.chunkStats === true;
+    const verify = (options.verifyChecksums ?? true) && colz?.chunkStats === true;
+    this.verifier = verify ? new ChunkVerifier(store, prefix, dtype, this.nfull) : undefined;
+    const syncOk = store.getRangeIntoSync !== undefined && (this.verifier?.canVerifySync ?? true);
+    this.syncStore = syncOk ? (store as SyncReadStore) : undefined;
   }
 
   /**
@@ -183,16 +180,11 @@ export class CArrayReader {
    * const rows = toTypedArray(await r.readChunk(0), r.dtype);
    */
   async readChunk(i: number, out?: Uint8Array): Promise<Uint8Array> {
-    const rows = this.chunkRows(i);
-    const need = rows * this.atomsize;
-    if (out !== undefined && out.length < need) {
-      throw new ColzError("ERR_BAD_ARGUMENT", `readChunk(${i}): out holds ${out.length} bytes, ${need} needed`);
-    }
+    const { rows, need } = this.checkOut(i, out);
+    if (this.syncStore !== undefined) return this.decodeSync(this.syncStore, i, rows, need, out);
     const key = chunkKey(this.prefix, i);
-    const statsKey = chunkStatsKey(this.prefix, i);
     // The sidecar is fetched alongside the chunk: one round trip, not two, on remote stores.
-    const sidecarRead = this.verify ? getMetaFile(this.store, statsKey, META_LIMITS.small) : undefined;
-    sidecarRead?.catch(() => undefined); // awaited below; silence it if the chunk read fails first
+    const sidecar = this.verifier?.prefetch(i);
     // Chunk files are read into pooled buffers: allocating fresh memory for every chunk costs
     // more than decoding it. A pool (not one buffer) keeps concurrent readChunk calls safe.
     const scratch =
@@ -200,56 +192,73 @@ export class CArrayReader {
         ? undefined
         : (this.scratchPool.pop() ?? new Uint8Array(chunkFileReadSize(this.chunksize + 16)));
     try {
-      return await this.decodeChunk(i, key, statsKey, sidecarRead, need, rows, scratch, out);
+      const chunk = await readChunkFile(this.store, key, this.chunksize + 16, scratch);
+      if (chunk === undefined) throw this.missing(key);
+      const info = chunkInfoOf(chunk, key);
+      this.checkHeader(i, key, info.nbytes, rows, need);
+      if (sidecar !== undefined) await this.verifier!.verify(i, sidecar, chunk, info, key);
+      try {
+        if (info.nbytes === need) return decompress(chunk, out?.subarray(0, need));
+        // Extra rows in a leftover chunk: decode whole (bounded by chunksize, checked above), keep the valid prefix.
+        return keepPrefix(decompress(chunk), need, out);
+      } catch (e) {
+        if (e instanceof BloscError)
+          throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key}: ${e.message}`, { cause: e });
+        throw e;
+      }
     } finally {
       if (scratch !== undefined && this.scratchPool.length < 4) this.scratchPool.push(scratch);
     }
   }
 
-  private async decodeChunk(
-    i: number,
-    key: string,
-    statsKey: string,
-    sidecarRead: Promise<Uint8Array | undefined> | undefined,
-    need: number,
-    rows: number,
-    scratch: Uint8Array | undefined,
-    out: Uint8Array | undefined,
-  ): Promise<Uint8Array> {
-    const chunk = await readChunkFile(this.store, key, this.chunksize + 16, scratch);
-    if (chunk === undefined) {
-      throw new ColzError(
-        "ERR_CORRUPT_CHUNK",
-        `chunk file ${key} is missing but ${describe(this.store, this.prefix)} has ${this.length} rows`,
-      );
+  /** The valid rows of chunk `i` and their bytes; refuses an `out` that cannot hold them. */
+  private checkOut(i: number, out: Uint8Array | undefined): { rows: number; need: number } {
+    const rows = this.chunkRows(i);
+    const need = rows * this.atomsize;
+    if (out !== undefined && out.length < need) {
+      throw new ColzError("ERR_BAD_ARGUMENT", `readChunk(${i}): out holds ${out.length} bytes, ${need} needed`);
     }
-    const info = chunkInfoOf(chunk, key);
+    return { rows, need };
+  }
+
+  /**
+   * readChunk on a store that reads synchronously: the file goes straight into the codec's
+   * memory, is checked there (header, checksum) and decoded into `out`, all without an await.
+   */
+  private decodeSync(store: SyncReadStore, i: number, rows: number, need: number, out?: Uint8Array): Uint8Array {
+    const key = chunkKey(this.prefix, i);
+    // Only full chunks are sure to decode to exactly `need` bytes; a leftover chunk may hold more.
+    const direct = i < this.nfull ? out?.subarray(0, need) : undefined;
+    const bytes = decodeChunkFileSync(
+      store,
+      key,
+      this.chunksize + 16,
+      (chunk, info) => {
+        this.checkHeader(i, key, info.nbytes, rows, need);
+        this.verifier?.verifySync(i, chunk, info, key);
+      },
+      direct,
+    );
+    if (bytes === undefined) throw this.missing(key);
+    return direct !== undefined ? bytes : keepPrefix(bytes, need, out);
+  }
+
+  private missing(key: string): ColzError {
+    return new ColzError(
+      "ERR_CORRUPT_CHUNK",
+      `chunk file ${key} is missing but ${describe(this.store, this.prefix)} has ${this.length} rows`,
+    );
+  }
+
+  /** The Blosc header's nbytes must agree with the metadata: a full chunk, or the leftover's rows. */
+  private checkHeader(i: number, key: string, nbytes: number, rows: number, need: number): void {
     const full = i < this.nfull;
-    if (full ? info.nbytes !== this.chunksize : info.nbytes < need || info.nbytes > this.chunksize) {
+    if (full ? nbytes !== this.chunksize : nbytes < need || nbytes > this.chunksize) {
       const expected = full ? `${this.chunksize}` : `${need}..${this.chunksize}`;
       throw new ColzError(
         "ERR_CORRUPT_CHUNK",
-        `chunk file ${key}: Blosc header says ${info.nbytes} bytes, the metadata expects ${expected} (${rows} rows of ${this.atomsize} bytes)`,
+        `chunk file ${key}: Blosc header says ${nbytes} bytes, the metadata expects ${expected} (${rows} rows of ${this.atomsize} bytes)`,
       );
-    }
-    if (sidecarRead !== undefined) {
-      const sidecar = await sidecarRead;
-      if (sidecar !== undefined) {
-        const stats = parseChunkStats(sidecar, statsKey, this.dtype);
-        if (sidecarMatches(stats, info.cbytes, info.nbytes)) verifyChunkStats(stats, chunk, key);
-      }
-    }
-    try {
-      if (info.nbytes === need) return decompress(chunk, out?.subarray(0, need));
-      // Extra rows in a leftover chunk: decode whole (bounded by chunksize, checked above), keep the valid prefix.
-      const whole = decompress(chunk);
-      if (out === undefined) return whole.subarray(0, need);
-      out.set(whole.subarray(0, need));
-      return out.subarray(0, need);
-    } catch (e) {
-      if (e instanceof BloscError)
-        throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key}: ${e.message}`, { cause: e });
-      throw e;
     }
   }
 
@@ -268,6 +277,10 @@ export class CArrayReader {
       throw new ColzError("ERR_BAD_ARGUMENT", `readRows: out holds ${out.length} bytes, ${total} needed`);
     }
     const dest = out ?? allocate(total, `${describe(this.store, this.prefix)} rows ${start}..${end}`);
+    if (this.syncStore !== undefined) {
+      await this.readRowsSync(this.syncStore, start, end, dest);
+      return dest.subarray(0, total);
+    }
     const L = this.chunklen;
     const tasks: (() => Promise<void>)[] = [];
     for (let row = start; row < end; ) {
@@ -289,6 +302,31 @@ export class CArrayReader {
     }
     await runWindowed(tasks, READ_AHEAD);
     return dest.subarray(0, total);
+  }
+
+  /** readRows on a store that reads synchronously: one loop, a turn for the event loop now and then. */
+  private async readRowsSync(store: SyncReadStore, start: number, end: number, dest: Uint8Array): Promise<void> {
+    const L = this.chunklen;
+    const as = this.atomsize;
+    let turn = Date.now();
+    for (let row = start; row < end; ) {
+      const i = Math.floor(row / L);
+      const first = row - i * L;
+      const take = Math.min(end, (i + 1) * L) - row;
+      const rows = this.chunkRows(i);
+      const at = (row - start) * as;
+      if (first === 0 && take === rows) {
+        this.decodeSync(store, i, rows, rows * as, dest.subarray(at, at + take * as));
+      } else {
+        const bytes = this.decodeSync(store, i, rows, rows * as);
+        dest.set(bytes.subarray(first * as, (first + take) * as), at);
+      }
+      row += take;
+      if (row < end && Date.now() - turn >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        turn = Date.now();
+      }
+    }
   }
 
   /**
@@ -355,6 +393,13 @@ export function describe(store: Store, prefix: string): string {
   return `${store.description}${prefix === "" ? "" : `:${prefix}`}`;
 }
 
+/** The first `need` bytes of a decoded chunk, copied into `out` when given. */
+function keepPrefix(whole: Uint8Array, need: number, out: Uint8Array | undefined): Uint8Array {
+  if (out === undefined) return whole.subarray(0, need);
+  out.set(whole.subarray(0, need));
+  return out.subarray(0, need);
+}
+
 function allocate(bytes: number, what: string): Uint8Array {
   if (bytes > MAX_READ_ALL_BYTES) {
     throw new ColzError(
@@ -366,40 +411,5 @@ function allocate(bytes: number, what: string): Uint8Array {
     return new Uint8Array(bytes);
   } catch (e) {
     throw new ColzError("ERR_TOO_LARGE", `${what}: cannot allocate ${bytes} bytes`, { cause: e });
-  }
-}
-
-/** Cross-checks shape, dtype and chunklen; every product must stay an exact JS integer. */
-function checkGeometry(
-  sizes: CArraySizes,
-  storage: CArrayStorage,
-  dtype: Dtype,
-  sizesKey: string,
-  storageKey: string,
-): void {
-  let atomsize = dtype.itemsize;
-  for (const d of sizes.shape.slice(1)) {
-    atomsize *= d;
-    if (!Number.isSafeInteger(atomsize) || atomsize > MAX_CHUNK_BYTES) {
-      throw new ColzError(
-        "ERR_CORRUPT_META",
-        `${sizesKey}: atom shape ${JSON.stringify(sizes.shape.slice(1))} is too large`,
-      );
-    }
-  }
-  if (atomsize === 0) throw new ColzError("ERR_CORRUPT_META", `${sizesKey}: rows of zero bytes are not supported`);
-  const total = sizes.shape[0]! * atomsize;
-  if (!Number.isSafeInteger(total)) {
-    throw new ColzError(
-      "ERR_CORRUPT_META",
-      `${sizesKey}: ${sizes.shape[0]} rows of ${atomsize} bytes exceed 2^53 bytes`,
-    );
-  }
-  const chunksize = storage.chunklen * atomsize;
-  if (chunksize > MAX_CHUNK_BYTES) {
-    throw new ColzError(
-      "ERR_CORRUPT_META",
-      `${storageKey}: chunklen ${storage.chunklen} × ${atomsize} bytes exceeds the Blosc1 chunk limit of ${MAX_CHUNK_BYTES} bytes`,
-    );
   }
 }

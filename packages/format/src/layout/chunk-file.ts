@@ -1,4 +1,4 @@
-import { BloscError, type ChunkInfo, chunkInfo } from "@colz/blosc-wasm";
+import { BloscError, type ChunkInfo, chunkInfo, decompressFrom } from "@colz/blosc-wasm";
 import { ColzError } from "../errors.js";
 import type { Store } from "../store/types.js";
 
@@ -136,4 +136,48 @@ export async function readChunkFile(
     throw corrupt(key, `Blosc cbytes ${cbytes} exceeds ${maxCbytes}, the most a chunk of this carray can take`);
   }
   return decodeChunkFile(bytes, key);
+}
+
+/** A store that can read synchronously (see `Store.getRangeIntoSync`). */
+export type SyncReadStore = Store & Required<Pick<Store, "getRangeIntoSync">>;
+
+/**
+ * Reads a chunk file synchronously straight into the codec's memory and decodes it: the
+ * compressed bytes are never copied, which matters for scans of page-cached files, where that
+ * copy costs as much as the read. `inspect` sees the Blosc chunk and its header before it is
+ * decoded and may throw (metadata checks, checksums); it must not use the codec. Decodes into
+ * `out` (at least the header's nbytes) or a new array; undefined when the key does not exist.
+ * Everything wrong with the file or chunk is ERR_CORRUPT_CHUNK naming `key`, as in readChunkFile.
+ *
+ * @example
+ * const rows = decodeChunkFileSync(store, "data/__0.blp", chunksize + 16, (chunk, info) => {}, out);
+ */
+export function decodeChunkFileSync(
+  store: SyncReadStore,
+  key: string,
+  maxCbytes: number,
+  inspect: (chunk: Uint8Array, info: ChunkInfo) => void,
+  out?: Uint8Array,
+): Uint8Array | undefined {
+  try {
+    return decompressFrom(
+      chunkFileReadSize(maxCbytes),
+      (room) => {
+        const n = store.getRangeIntoSync(key, 0, room);
+        if (n === undefined) return undefined;
+        const bytes = room.subarray(0, n);
+        const cbytes = checkChunkFileHeader(bytes, key);
+        if (cbytes > maxCbytes) {
+          throw corrupt(key, `Blosc cbytes ${cbytes} exceeds ${maxCbytes}, the most a chunk of this carray can take`);
+        }
+        const chunk = decodeChunkFile(bytes, key);
+        inspect(chunk, chunkInfoOf(chunk, key));
+        return chunk;
+      },
+      out,
+    );
+  } catch (e) {
+    if (e instanceof BloscError) throw corrupt(key, e.message, e);
+    throw e;
+  }
 }

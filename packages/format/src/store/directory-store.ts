@@ -178,6 +178,16 @@ export class DirectoryStore implements Store {
     });
   }
 
+  /**
+   * Synchronous `getRangeInto`: scans of page-cached chunk files avoid a thread-pool round trip
+   * per file. @example const n = store.getRangeIntoSync("data/__0.blp", 0, scratch);
+   */
+  getRangeIntoSync(key: string, offset: number, target: Uint8Array): number | undefined {
+    this.check("getRange", key);
+    validateRange(key, offset, target.length);
+    return this.paths.readIntoSync(this.paths.filePath(key), key, offset, target);
+  }
+
   /** @example await store.size("data/__0.blp") */
   async size(key: string): Promise<number | undefined> {
     const file = await this.resolveRead("size", key);

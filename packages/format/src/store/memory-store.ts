@@ -62,6 +62,18 @@ export class MemoryStore implements Store {
     return v.slice(start, start + Math.min(length, v.length - start));
   }
 
+  /** Synchronous `getRangeInto`. @example store.getRangeIntoSync("data/__0.blp", 0, scratch) */
+  getRangeIntoSync(key: string, offset: number, target: Uint8Array): number | undefined {
+    this.check("getRange", key);
+    validateRange(key, offset, target.length);
+    const v = this.map.get(key);
+    if (v === undefined) return undefined;
+    const start = Math.min(offset, v.length);
+    const n = Math.min(target.length, v.length - start);
+    target.set(v.subarray(start, start + n));
+    return n;
+  }
+
   /** @example await store.size("meta/sizes") */
   async size(key: string): Promise<number | undefined> {
     this.check("size", key);

@@ -162,6 +162,32 @@ export class RootedPaths {
    * const bytes = paths.readFileSync("/data/t/meta/sizes", "meta/sizes");
    */
   readFileSync(file: string, key: string): Uint8Array | undefined {
+    return this.withFileSync(file, key, (fd, size) => {
+      const out = new Uint8Array(size);
+      const done = readFullySync(fd, out, 0);
+      return done === out.length ? out : out.slice(0, done);
+    });
+  }
+
+  /**
+   * Synchronous read of bytes [offset, offset + target.length) of a value file into `target`,
+   * with the checks of `readFileSync`; returns how many bytes were read (fewer when the file
+   * ends first), or undefined when it is missing or not a regular file. No allocation: scans of
+   * page-cached chunk files read each one straight into the decoder's memory.
+   *
+   * @example
+   * const n = paths.readIntoSync("/data/t/data/__0.blp", "data/__0.blp", 0, scratch);
+   */
+  readIntoSync(file: string, key: string, offset: number, target: Uint8Array): number | undefined {
+    return this.withFileSync(file, key, (fd, size) => {
+      const start = Math.min(offset, size);
+      const want = Math.min(target.length, size - start);
+      return readFullySync(fd, target.subarray(0, want), start);
+    });
+  }
+
+  /** Opens a value file like `openFile` (synchronously) and runs `fn` on a regular file. */
+  private withFileSync<T>(file: string, key: string, fn: (fd: number, size: number) => T): T | undefined {
     if (!this.checkDirSync(path.dirname(file), key)) return undefined;
     let fd: number;
     try {
@@ -181,14 +207,7 @@ export class RootedPaths {
     try {
       const st = fs.fstatSync(fd);
       if (!st.isFile()) return undefined;
-      const out = new Uint8Array(st.size);
-      let done = 0;
-      while (done < out.length) {
-        const n = fs.readSync(fd, out, done, out.length - done, done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done === out.length ? out : out.slice(0, done);
+      return fn(fd, st.size);
     } catch (e) {
       throw pathError(e, key, file);
     } finally {
@@ -290,4 +309,15 @@ function escapeError(key: string, link: string, target: string): ColzError {
     "ERR_BAD_KEY",
     `key ${JSON.stringify(key)} is refused: ${link} is a symlink resolving outside the store root (to ${target})`,
   );
+}
+
+/** Reads into all of `target` from `position` (less only when the file ends first). */
+function readFullySync(fd: number, target: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < target.length) {
+    const n = fs.readSync(fd, target, done, target.length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
 }

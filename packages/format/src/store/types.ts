@@ -50,6 +50,12 @@ export interface Store {
    */
   getRangeInto?(key: string, offset: number, target: Uint8Array): Promise<number | undefined>;
 
+  /**
+   * Optional synchronous `getRangeInto`, for backends whose reads are local (files, memory):
+   * scans read chunk files with it, without an await per file. Same results and errors.
+   */
+  getRangeIntoSync?(key: string, offset: number, target: Uint8Array): number | undefined;
+
   /** Optional synchronous fast path for backends that can read without awaiting. */
   getSync?(key: string): Uint8Array | undefined;
 }

@@ -180,3 +180,14 @@ export function memorySource(bytes: Uint8Array, description: string): ByteSource
     read: async (offset, length) => bytes.slice(offset, offset + length), // a copy: callers may mutate it
   };
 }
+
+/**
+ * A ByteSource viewing bytes already in memory without copying (ZipBufferStore: the archive
+ * was read whole; nothing writes to what the parser is handed).
+ *
+ * @example
+ * const commit = await findLastCommit(viewSource(fileBytes, "k.zip"));
+ */
+export function viewSource(bytes: Uint8Array, description: string): ByteSource {
+  return { description, size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) };
+}

@@ -113,6 +113,40 @@ describe("chunk sidecars (data/__N.colz)", () => {
     expect(await s.has("data/__0.colz")).toBe(true);
   });
 
+  it("64-bit stats (compared word by word) equal a BigInt reference: int64, uint64, datetime64 with NaT, nulls", () => {
+    const reference = (v: BigInt64Array | BigUint64Array, timeLike: boolean, valid?: Uint8Array) => {
+      let min: bigint | null = null;
+      let max: bigint | null = null;
+      let nans = 0;
+      for (let k = 0; k < v.length; k++) {
+        const x = v[k] as bigint;
+        if (valid !== undefined && valid[k] === 0) continue;
+        if (timeLike && x === -(2n ** 63n)) {
+          nans++;
+          continue;
+        }
+        if (min === null || x < min) min = x;
+        if (max === null || x > max) max = x;
+      }
+      return { min, max, nans };
+    };
+    const word = fc.oneof(
+      fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n),
+      fc.constantFrom(0n, -1n, 1n, -(2n ** 63n), 2n ** 63n - 1n, 2n ** 32n, -(2n ** 32n), 2n ** 31n),
+    );
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 40 }), fc.boolean(), (xs, withNulls) => {
+        const valid = withNulls ? new Uint8Array(xs.map((_, k) => k % 3)) : undefined;
+        for (const str of ["int64", "uint64", "datetime64[ns]"]) {
+          const dtype = parseDtype(str);
+          const v = str === "uint64" ? BigUint64Array.from(xs, (x) => BigInt.asUintN(64, x)) : BigInt64Array.from(xs);
+          const got = computeChunkStats(new Uint8Array(1), new Uint8Array(v.buffer), dtype, 1, valid);
+          expect({ min: got.min, max: got.max, nans: got.nans }).toEqual(reference(v, str.startsWith("d"), valid));
+        }
+      }),
+    );
+  });
+
   it("stats per dtype: NaN excluded and counted, 64-bit as decimal strings, NaT, bool, strings", async () => {
     const f8 = parseDtype("float64");
     const rows = new Uint8Array(new Float64Array([2.5, Number.NaN, -1, Infinity]).buffer);

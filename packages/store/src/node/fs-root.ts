@@ -37,6 +37,8 @@ export interface RootOptions {
  */
 export class FsRoot {
   private readonly knownBuckets = new Set<string>();
+  /** The temp directory was created by this writer (open removes it, so it is never stale). */
+  private tempDirMade = false;
 
   private constructor(
     readonly root: string,
@@ -118,7 +120,10 @@ export class FsRoot {
   /** A fresh temp path in the temp directory (created on demand). */
   async tempPath(suffix = ""): Promise<string> {
     const dir = path.join(this.root, TEMP_DIR);
-    await fsp.mkdir(dir, { recursive: true });
+    if (!this.tempDirMade) {
+      await fsp.mkdir(dir, { recursive: true });
+      this.tempDirMade = true;
+    }
     return path.join(dir, `${process.pid}-${randomBytes(6).toString("hex")}${suffix}`);
   }
 

@@ -1,22 +1,31 @@
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
-import { ColzError, isColzError, MemoryStore, ZipStore } from "@colz/format/node";
+import type { ColumnValues } from "@colz/ctable";
+import { ColzError, encodeZipArchive, isColzError, ZipBufferStore, ZipStore } from "@colz/format/node";
 import type { KeyBackend, StemEntry, ValueBuilder, ValueView } from "../backend.js";
+import { NOT_FAST, readColumnsFast } from "../fast-columns.js";
 import type { EncodedKey } from "../key-codec.js";
 import { LONG_KEY_SUFFIX, ZIP_SUFFIX } from "../layout-names.js";
 import { type FsRoot, isMissingError } from "./fs-root.js";
+import { ValueBuildStore } from "./value-build-store.js";
+import { BufferPool, readWholeFile, WHOLE_READ_LIMIT, writeNewFile } from "./whole-file.js";
 
 /**
  * The zip layout: each key is ONE file, "<bucket>/<stem>.zip", a colz ZipStore (STORED members,
  * the ctable at its root: `unzip` yields a bcolz directory).
  *
- * set: the table is built in memory, written to a temp file with a single central directory,
- * fsynced, renamed over the key's file (atomic: a reader sees the old file or the new one) and the
- * bucket directory is fsynced. A reader that opened the old file keeps reading it (POSIX keeps
+ * set: the table is built in memory, encoded as one archive (a single central directory) and
+ * written to a temp file with one vectored write, fsynced, renamed over the key's file (atomic: a
+ * reader sees the old file or the new one) and the bucket directory is fsynced. No lock file per
+ * value: the temp file is private, and the store's writer lock keeps other writers out.
+ * getColumns reads a value of up to 64 MB whole, with one read, and decodes it from memory. A reader that opened the old file keeps reading it (POSIX keeps
  * an open file alive after rename), so a `get()` table is a consistent snapshot. delete is one
  * unlink, rename one rename(2). A crash leaves at most a temp file, removed at the next writer open.
  */
 export class ZipBackend implements KeyBackend {
+  private readonly buffers = new BufferPool();
+
   constructor(private readonly fs: FsRoot) {}
 
   get description(): string {
@@ -42,6 +51,27 @@ export class ZipBackend implements KeyBackend {
     return { store, prefix: "", version: undefined, close: () => store.close() };
   }
 
+  /**
+   * getColumns' fast path: the file read whole (one open, fstat, read, close) and its columns
+   * decoded straight into their arrays (readColumnsFast). NOT_FAST for large files and values
+   * CTable must read; undefined when the key has no file.
+   */
+  async readColumns(
+    name: EncodedKey,
+    names: readonly string[] | undefined,
+  ): Promise<Record<string, ColumnValues> | undefined | typeof NOT_FAST> {
+    const file = this.file(name);
+    const whole = readWholeFile(file, WHOLE_READ_LIMIT, this.buffers);
+    if (whole.kind === "missing") return undefined;
+    if (whole.kind === "other") return NOT_FAST;
+    try {
+      const zip = await ZipBufferStore.open(whole.bytes, file);
+      return await readColumnsFast((key) => zip.memberView(key), names);
+    } finally {
+      this.buffers.give(whole.buffer);
+    }
+  }
+
   async exists(name: EncodedKey): Promise<boolean> {
     try {
       return (await fsp.stat(this.file(name))).isFile();
@@ -58,30 +88,16 @@ export class ZipBackend implements KeyBackend {
   async write(name: EncodedKey, build: ValueBuilder): Promise<void> {
     // Built in memory first so that the file gets one central directory and no garbage: building
     // straight into a ZipStore would append a directory per CTable commit.
-    const memory = new MemoryStore({ description: `${this.file(name)} (being built)` });
-    await build(memory, "");
+    const value = new ValueBuildStore(`${this.file(name)} (being built)`);
+    await build(value, "");
+    const archive = encodeZipArchive(value.members());
     const temp = await this.fs.tempPath(ZIP_SUFFIX);
     try {
-      // No fsync per commit: nobody sees the temp file; one fsync before the rename covers it all.
-      const zip = await ZipStore.open(temp, { mode: "w", sync: false });
-      try {
-        for (const key of await memory.list()) await zip.set(key, (await memory.get(key)) as Uint8Array);
-        await zip.commit();
-      } finally {
-        await zip.close();
-      }
-      if (this.fs.sync) {
-        const fh = await fsp.open(temp, "r+");
-        try {
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-      }
+      writeNewFile(temp, archive.parts, this.fs.sync);
       await this.fs.ensureBucket(name.bucket);
-      await fsp.rename(temp, this.file(name));
+      fs.renameSync(temp, this.file(name));
     } catch (e) {
-      await fsp.rm(temp, { force: true }).catch(() => undefined);
+      fs.rmSync(temp, { force: true });
       throw isColzError(e) ? e : new ColzError("ERR_IO", `cannot write ${this.file(name)}`, { cause: e });
     }
     await this.fs.fsyncDir(this.fs.abs(name.bucket));

@@ -1,0 +1,157 @@
+import { BloscError, decompress, ready } from "@colz/blosc-wasm";
+import type { ColumnValues } from "@colz/ctable";
+import {
+  type ColumnTypedArray,
+  ColzError,
+  chunkInfoOf,
+  chunkKey,
+  colzMetaKey,
+  decodeChunkFile,
+  parseColzMeta,
+  parseDtype,
+  parseRootdirs,
+  parseSizes,
+  parseStorage,
+  toTypedArray,
+} from "@colz/format";
+
+/**
+ * A member of the value's archive as a view, integrity-checked by the caller (ZipBufferStore
+ * verifies the member's CRC-32), or undefined when it is absent.
+ */
+export type MemberView = (key: string) => Uint8Array | undefined;
+
+/** Returned when the value needs the general CTable path (nullable or variable-length columns, ...). */
+export const NOT_FAST = Symbol("not-fast");
+
+/** `getColumns`' results above this many bytes go through the general path (and its size checks). */
+const MAX_FAST_BYTES = 2 ** 31;
+
+/** One column's geometry, parsed and checked before anything is allocated. */
+interface FixedColumn {
+  name: string;
+  dtype: ReturnType<typeof parseDtype>;
+  prefix: string;
+  atomsize: number;
+  chunklen: number;
+  length: number;
+}
+
+/**
+ * Reads whole columns of the ctable at the root of an archive straight into one new array per
+ * column: each chunk file's Blosc chunk decodes into its place in the output, with no CTable,
+ * no per-chunk promise and no sidecar (the member's CRC-32, checked by `member`, covers the
+ * same bytes as the sidecar's). Used by `getColumns` on zip values, which are read whole.
+ *
+ * Only plain fixed-width columns (what bcolz writes) take this path; for anything else, or a
+ * requested name the table does not have, it returns NOT_FAST and the caller uses CTable,
+ * which reports errors in its usual way. Rows are [0, table length): the shortest column's
+ * length, as CTable reads them (FORMAT.md §7). Checks are the CArrayReader's: a chunk whose
+ * Blosc header disagrees with the metadata, a missing chunk, or one that does not decode is
+ * ERR_CORRUPT_CHUNK naming the chunk file; bad metadata is ERR_CORRUPT_META.
+ *
+ * @example
+ * const cols = await readColumnsFast((k) => zip.memberView(k), ["price"]);
+ */
+export async function readColumnsFast(
+  member: MemberView,
+  names: readonly string[] | undefined,
+): Promise<Record<string, ColumnValues> | typeof NOT_FAST> {
+  await ready();
+  const rootdirs = member("__rootdirs__");
+  if (rootdirs === undefined) return NOT_FAST;
+  const all = parseRootdirs(rootdirs, "__rootdirs__");
+  const wanted = names ?? all;
+  if (wanted.some((n) => !all.includes(n))) return NOT_FAST;
+  // Table length: the minimum over every listed column, not just the requested ones (§7).
+  const columns = new Map<string, FixedColumn>();
+  let length = Number.POSITIVE_INFINITY;
+  for (const name of all) {
+    const column = parseColumn(member, name);
+    if (column === NOT_FAST) return NOT_FAST;
+    columns.set(name, column);
+    length = Math.min(length, column.length);
+  }
+  if (all.length === 0) length = 0;
+  let total = 0;
+  for (const name of wanted) total += length * (columns.get(name) as FixedColumn).atomsize;
+  if (total > MAX_FAST_BYTES) return NOT_FAST;
+  const out: Record<string, ColumnValues> = {};
+  for (const name of wanted) {
+    const column = columns.get(name) as FixedColumn;
+    const bytes = decodeColumn(member, column, length);
+    const data = toTypedArray(bytes, column.dtype) as ColumnTypedArray;
+    out[name] = { kind: "fixed", dtype: column.dtype, length, data };
+  }
+  return out;
+}
+
+/** Metadata of column `name`, or NOT_FAST for columns CTable must read (colz extensions). */
+function parseColumn(member: MemberView, name: string): FixedColumn | typeof NOT_FAST {
+  const prefix = `${name}/`;
+  const sizesKey = `${prefix}meta/sizes`;
+  const storageKey = `${prefix}meta/storage`;
+  const sizesBytes = member(sizesKey);
+  const storageBytes = member(storageKey);
+  if (sizesBytes === undefined || storageBytes === undefined) return NOT_FAST;
+  const markerBytes = member(colzMetaKey(prefix));
+  if (markerBytes !== undefined) {
+    const marker = parseColzMeta(markerBytes, colzMetaKey(prefix));
+    if (marker.nullable || marker.logicalType === "utf8" || marker.logicalType === "binary") return NOT_FAST;
+  }
+  const sizes = parseSizes(sizesBytes, sizesKey);
+  const storage = parseStorage(storageBytes, storageKey);
+  const dtype = parseDtype(storage.dtype, storageKey);
+  let atomsize = dtype.itemsize;
+  for (const d of sizes.shape.slice(1)) atomsize *= d;
+  // Geometry the general reader refuses (huge atoms, sizes past 2^53): let it say so.
+  if (!(atomsize > 0 && storage.chunklen * atomsize <= 2 ** 31 - 17)) return NOT_FAST;
+  const length = sizes.shape[0] as number;
+  if (!Number.isSafeInteger(length * atomsize)) return NOT_FAST;
+  return { name, dtype, prefix, atomsize, chunklen: storage.chunklen, length };
+}
+
+/** The column's first `length` rows (stored byte order), every chunk decoded into its place. */
+function decodeColumn(member: MemberView, c: FixedColumn, length: number): Uint8Array {
+  const chunksize = c.chunklen * c.atomsize;
+  const dest = new Uint8Array(length * c.atomsize);
+  const nchunks = Math.ceil(length / c.chunklen);
+  for (let i = 0; i < nchunks; i++) {
+    const key = chunkKey(c.prefix, i);
+    const file = member(key);
+    if (file === undefined) {
+      throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key} is missing but the column has ${c.length} rows`);
+    }
+    const chunk = decodeChunkFile(file, key);
+    if (chunk.length > chunksize + 16) {
+      throw new ColzError(
+        "ERR_CORRUPT_CHUNK",
+        `chunk file ${key}: Blosc cbytes ${chunk.length} exceeds ${chunksize + 16}, the most a chunk of this carray can take`,
+      );
+    }
+    const info = chunkInfoOf(chunk, key);
+    // Rows of this chunk that are read; the column's own length may go further (§7, §6).
+    const rows = Math.min(c.chunklen, length - i * c.chunklen);
+    const need = rows * c.atomsize;
+    const storedRows = Math.min(c.chunklen, c.length - i * c.chunklen);
+    const full = storedRows === c.chunklen;
+    if (full ? info.nbytes !== chunksize : info.nbytes < storedRows * c.atomsize || info.nbytes > chunksize) {
+      const expected = full ? `${chunksize}` : `${storedRows * c.atomsize}..${chunksize}`;
+      throw new ColzError(
+        "ERR_CORRUPT_CHUNK",
+        `chunk file ${key}: Blosc header says ${info.nbytes} bytes, the metadata expects ${expected} (${storedRows} rows of ${c.atomsize} bytes)`,
+      );
+    }
+    const at = i * chunksize;
+    try {
+      if (info.nbytes === need) decompress(chunk, dest.subarray(at, at + need));
+      else dest.set(decompress(chunk).subarray(0, need), at); // extra rows (leftover chunk, shorter table)
+    } catch (e) {
+      if (e instanceof BloscError) {
+        throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key}: ${e.message}`, { cause: e });
+      }
+      throw e;
+    }
+  }
+  return dest;
+}
