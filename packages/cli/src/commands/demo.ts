@@ -63,7 +63,7 @@ export async function demoCommand(dirArg: string | undefined, ctx: CliContext): 
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command("demo")
-    .description("build a small key store, query it against raw files, export, info and verify; print a summary")
+    .description("Build a small key store, query it against raw files, export a key, run info and verify; print a summary.")
     .argument("[dir]", "where to keep the data (a new or empty directory); default: a temporary directory, removed")
     .addHelpText("after", EXAMPLES)
     .action(async (dir: string | undefined) => {

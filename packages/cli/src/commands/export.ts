@@ -23,7 +23,7 @@ Key-store values: colz store get STORE KEY OUT.
 export function registerExport(program: Command, ctx: CliContext): void {
   const cmd = program
     .command("export")
-    .description("write a ctable or carray to an Arrow IPC file/stream, CSV or JSON lines")
+    .description("Write a ctable or carray to an Arrow IPC file or stream, CSV or JSON lines (atomically).")
     .argument("<path>", "a ctable or carray (directory or .zip)")
     .argument("<out>", "output file (.arrow, .feather, .arrows, .csv, .jsonl, .ndjson)");
   addExportOptions(cmd)

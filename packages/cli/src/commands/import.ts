@@ -24,7 +24,7 @@ The table is written under a temporary name beside PATH and renamed into place w
 export function registerImport(program: Command, ctx: CliContext): void {
   const cmd = program
     .command("import")
-    .description("convert an Arrow, CSV or JSON-lines file into a new ctable at PATH")
+    .description("Convert an Arrow, CSV or JSON-lines file into a new ctable at PATH (atomically).")
     .argument("<in>", "input file (.arrow, .feather, .arrows, .csv, .jsonl, .ndjson)")
     .argument("<path>", "the ctable to create (a directory, or one file if it ends in .zip or --layout zip)");
   addImportOptions(cmd)
