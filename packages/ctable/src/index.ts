@@ -25,6 +25,7 @@ export { isSchemaArray, rowsToColumns, type SchemaOverrides } from "./ctable/tab
 // The where() engine (EXPRESSIONS.md): also usable on any ColumnSource, not only a CTable.
 export * from "./expr/index.js";
 export type * from "./types.js";
+export { daysFromCivil, daysInMonth } from "./values/civil-date.js";
 export { type ColumnType, inferType, resolveSpec, schemaOf } from "./values/column-type.js";
 export { toColumnValues } from "./values/convert.js";
 export { countToDate, msToCount, NAT } from "./values/dates.js";

@@ -7,10 +7,8 @@ import { prepareDemoDir, removeDemoDir, runDemo, saveSummary } from "../demo/run
 import { formatSummary } from "../demo/summary.js";
 import { DEMO_WORKLOAD } from "../demo/workload.js";
 import { CliError } from "../errors.js";
+import { interruptible } from "../interruptible.js";
 import { writeText } from "../output/sink.js";
-
-/** How long an interrupt waits for the demo to stop writing before removing its directory. */
-const STOP_WAIT_MS = 5000;
 
 const EXAMPLES = `
 Examples:
@@ -31,21 +29,12 @@ both (timed); one key is exported to Arrow; info and verify run on the store.
 export async function demoCommand(dirArg: string | undefined, ctx: CliContext): Promise<void> {
   const dir = dirArg === undefined ? await mkdtemp(join(tmpdir(), "colz-demo-")) : resolve(dirArg);
   if (dirArg !== undefined) await prepareDemoDir(dir);
-  const controller = new AbortController();
-  let settle!: () => void;
-  const settled = new Promise<void>((r) => {
-    settle = r;
-  });
-  const unregister = ctx.onInterrupt(async () => {
-    controller.abort();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([settled, new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-    clearTimeout(timer);
+  const job = interruptible(ctx, async () => {
     if (dirArg === undefined) await removeDemoDir(dir);
   });
   try {
     if (!ctx.globals().quiet) ctx.io.stderr.write(`colz demo: working in ${dir}\n`);
-    const result = await runDemo(dir, DEMO_WORKLOAD, ctx, controller.signal);
+    const result = await runDemo(dir, DEMO_WORKLOAD, ctx, job.signal);
     const text = formatSummary(result, dirArg !== undefined);
     if (dirArg !== undefined) await saveSummary(dir, text);
     await writeText(ctx, text);
@@ -54,8 +43,7 @@ export async function demoCommand(dirArg: string | undefined, ctx: CliContext): 
     }
   } finally {
     if (dirArg === undefined) await removeDemoDir(dir).catch(() => undefined);
-    unregister();
-    settle();
+    job.done();
   }
 }
 
@@ -63,7 +51,9 @@ export async function demoCommand(dirArg: string | undefined, ctx: CliContext): 
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command("demo")
-    .description("Build a small key store, query it against raw files, export a key, run info and verify; print a summary.")
+    .description(
+      "Build a small key store, query it against raw files, export a key, run info and verify; print a summary.",
+    )
     .argument("[dir]", "where to keep the data (a new or empty directory); default: a temporary directory, removed")
     .addHelpText("after", EXAMPLES)
     .action(async (dir: string | undefined) => {

@@ -3,13 +3,11 @@ import { lstat, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { CliContext } from "../context.js";
 import { CliError } from "../errors.js";
+import { interruptible } from "../interruptible.js";
 
 // Outputs appear complete or not at all: everything is written to a temporary name beside the
 // output (same directory, so same file system and rename(2) is atomic), synced, and renamed
 // into place at the end. On failure or Ctrl-C the temporary is removed.
-
-/** How long an interrupt waits for the running operation to stop before removing its temp. */
-const STOP_WAIT_MS = 5000;
 
 /** What the body of an atomic write gets. */
 export interface AtomicJob {
@@ -106,23 +104,10 @@ export async function writeAtomically<T>(
     dirname(resolve(finalPath)),
     `.${basename(finalPath)}.colz-tmp-${process.pid}-${randomBytes(4).toString("hex")}`,
   );
-  const controller = new AbortController();
-  let settle!: () => void;
-  const settled = new Promise<void>((r) => {
-    settle = r;
-  });
-  const unregister = ctx.onInterrupt(async () => {
-    controller.abort();
-    // Let the running write notice the abort and stop, so nothing writes into the temp after
-    // it is removed; then remove it (again) ourselves.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([settled, new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-    clearTimeout(timer);
-    await removeTemp(tmpPath);
-  });
+  const job = interruptible(ctx, () => removeTemp(tmpPath));
   try {
-    const result = await body({ tmpPath, signal: controller.signal });
-    throwIfInterrupted(controller.signal);
+    const result = await body({ tmpPath, signal: job.signal });
+    throwIfInterrupted(job.signal);
     const tmpIsDir = (await exists(tmpPath))?.isDirectory ?? false;
     if (!tmpIsDir) await fsyncPath(tmpPath);
     await replace(tmpPath, finalPath, tmpIsDir);
@@ -132,7 +117,6 @@ export async function writeAtomically<T>(
     await removeTemp(tmpPath).catch(() => undefined);
     throw e;
   } finally {
-    unregister();
-    settle();
+    job.done();
   }
 }

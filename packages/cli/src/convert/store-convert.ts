@@ -3,13 +3,11 @@ import { isColzError } from "@colz/format";
 import { KeyStore } from "@colz/store/node";
 import type { CliContext } from "../context.js";
 import { CliError } from "../errors.js";
+import { interruptible } from "../interruptible.js";
 import { throwIfInterrupted } from "./atomic.js";
 import { type ExportResult, exportTable } from "./export-table.js";
 import { importFile } from "./import-file.js";
 import type { ExportOptions, ImportOptions } from "./options.js";
-
-/** How long an interrupt waits for a running `store put` to stop before the process exits. */
-const STOP_WAIT_MS = 5000;
 
 function storeFailure(storePath: string, e: unknown): unknown {
   if (e instanceof CliError || !isColzError(e)) return e;
@@ -39,17 +37,7 @@ export async function importIntoStore(
   options: ImportOptions,
   ctx: CliContext,
 ): Promise<{ rows: number }> {
-  const controller = new AbortController();
-  let settle!: () => void;
-  const settled = new Promise<void>((r) => {
-    settle = r;
-  });
-  const unregister = ctx.onInterrupt(async () => {
-    controller.abort();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([settled, new Promise<void>((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
-    clearTimeout(timer);
-  });
+  const job = interruptible(ctx);
   let ks: KeyStore | undefined;
   try {
     ks = await KeyStore.open(storePath, {
@@ -61,9 +49,9 @@ export async function importIntoStore(
         path: storePath,
       });
     }
-    const table = await importFile(inPath, new MemoryStore(), options, ctx, controller.signal);
+    const table = await importFile(inPath, new MemoryStore(), options, ctx, job.signal);
     try {
-      throwIfInterrupted(controller.signal);
+      throwIfInterrupted(job.signal);
       await ks.set(key, table, {
         cparams: options.cparams,
         ...(options.chunklen === undefined ? {} : { chunklen: options.chunklen }),
@@ -76,8 +64,7 @@ export async function importIntoStore(
     throw storeFailure(storePath, e);
   } finally {
     await ks?.close().catch(() => undefined);
-    unregister();
-    settle();
+    job.done();
   }
 }
 

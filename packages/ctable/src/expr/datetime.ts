@@ -2,6 +2,8 @@
 // (it converts both to the finer unit), so a literal finer than the column's unit is kept as
 // "between two ticks": floor(literal) plus an `exact` flag, and the comparison accounts for it.
 
+import { daysFromCivil, daysInMonth } from "../values/civil-date.js";
+
 const ISO =
   /^([+-]?\d{4,6})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,18}))?)?)?)?)?)?(Z)?$/;
 const UNIT = /^(\d*)(Y|M|W|D|h|m|s|ms|us|ns|ps|fs|as)$/;
@@ -26,21 +28,6 @@ const LINEAR: Record<string, bigint> = {
 export interface Ticks {
   floor: bigint;
   exact: boolean;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(m) ? 30 : 31;
 }
 
 function floorDiv(a: bigint, b: bigint): { q: bigint; exact: boolean } {

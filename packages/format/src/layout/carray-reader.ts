@@ -27,6 +27,8 @@ import type { PyJsonValue } from "./json.js";
 import { getMetaFile, META_LIMITS } from "./meta-io.js";
 import { checkPrefix } from "./prefix.js";
 import { runWindowed } from "./run-windowed.js";
+import { readRowsInThreads } from "./threaded-rows.js";
+import { type CArraySnapshot, checkThreads } from "./worker-scan.js";
 
 /** `readAll` refuses results larger than this; read chunk by chunk instead. */
 export const MAX_READ_ALL_BYTES = 2 ** 32 - 1;
@@ -46,6 +48,17 @@ export interface CArrayReaderOptions {
    * per reader (a snapshot), then cached.
    */
   verifyChecksums?: boolean;
+}
+
+/** Options of `readRows`. */
+export interface ReadRowsOptions {
+  /**
+   * Threads to decode with (default 1): values > 1 use `threads - 1` worker threads besides the
+   * calling one, each decoding its share of the chunks into `out`. Used only when the store can
+   * (`Store.scanInWorkers`: Node directory stores), reads synchronously and `out` is backed by a
+   * SharedArrayBuffer; otherwise the read runs on the calling thread, silently.
+   */
+  threads?: number;
 }
 
 /**
@@ -75,6 +88,8 @@ export class CArrayReader {
   private readonly verifier: ChunkVerifier | undefined;
   /** The store, when it reads synchronously (and so can the verifier). */
   private readonly syncStore: SyncReadStore | undefined;
+  /** Whether chunks are checked against their sidecars (passed on to worker threads). */
+  readonly verifiesChecksums: boolean;
 
   private constructor(
     readonly store: Store,
@@ -95,6 +110,7 @@ export class CArrayReader {
     this.nchunks = this.nfull + (this.leftover > 0 ? 1 : 0);
     // Only carrays whose marker promises sidecars are checked: no wasted lookups (HTTP 404s) on bcolz data.
     const verify = (options.verifyChecksums ?? true) && colz?.chunkStats === true;
+    this.verifiesChecksums = verify;
     this.verifier = verify ? new ChunkVerifier(store, prefix, dtype, this.nfull) : undefined;
     const syncOk = store.getRangeIntoSync !== undefined && (this.verifier?.canVerifySync ?? true);
     this.syncStore = syncOk ? (store as SyncReadStore) : undefined;
@@ -131,6 +147,37 @@ export class CArrayReader {
       readColzMeta(store, prefix),
     ]);
     return new CArrayReader(store, prefix, dtype, sizes, storage, attrs, colz, options);
+  }
+
+  /**
+   * A reader of the same snapshot built from `snapshot()` without reading the store (worker
+   * threads use it to see exactly the rows of the reader that sent them the work). The codec
+   * must be ready (`await ready()` from @colz/blosc-wasm).
+   *
+   * @example
+   * const r2 = CArrayReader.fromSnapshot(store, "price/", r.snapshot(), { verifyChecksums: r.verifiesChecksums });
+   */
+  static fromSnapshot(
+    store: Store,
+    prefix: string,
+    snapshot: CArraySnapshot,
+    options: CArrayReaderOptions = {},
+  ): CArrayReader {
+    checkPrefix(prefix);
+    const { sizes, storage, colz } = snapshot;
+    const dtype = parseDtype(storage.dtype, `${prefix}meta/storage`);
+    checkGeometry(sizes, storage, dtype, `${prefix}meta/sizes`, `${prefix}meta/storage`);
+    return new CArrayReader(store, prefix, dtype, sizes, storage, {}, colz, options);
+  }
+
+  /**
+   * The metadata this reader was opened with, structured-cloneable (see `fromSnapshot`).
+   *
+   * @example
+   * worker.postMessage(r.snapshot());
+   */
+  snapshot(): CArraySnapshot {
+    return { sizes: this.sizes, storage: this.storage, colz: this.colz };
   }
 
   /** Rows: `meta/sizes` shape[0], the only authoritative length. */
@@ -264,21 +311,28 @@ export class CArrayReader {
 
   /**
    * Bytes of rows [start, end), decoding only the chunks they touch, into `out` when given.
+   * `threads > 1` splits the chunks between this thread and worker threads (see ReadRowsOptions).
    *
    * @example
    * const bytes = await r.readRows(100, 200); // 100 × atomsize bytes
+   * await r.readRows(0, r.length, new Uint8Array(new SharedArrayBuffer(r.length * r.atomsize)), { threads: 2 });
    */
-  async readRows(start: number, end: number, out?: Uint8Array): Promise<Uint8Array> {
+  async readRows(start: number, end: number, out?: Uint8Array, options: ReadRowsOptions = {}): Promise<Uint8Array> {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > this.length) {
       throw new ColzError("ERR_BAD_ARGUMENT", `readRows(${start}, ${end}) is outside 0..${this.length}`);
     }
+    checkThreads(options.threads, "readRows");
     const total = (end - start) * this.atomsize;
     if (out !== undefined && out.length < total) {
       throw new ColzError("ERR_BAD_ARGUMENT", `readRows: out holds ${out.length} bytes, ${total} needed`);
     }
     const dest = out ?? allocate(total, `${describe(this.store, this.prefix)} rows ${start}..${end}`);
     if (this.syncStore !== undefined) {
-      await this.readRowsSync(this.syncStore, start, end, dest);
+      const sync = this.syncStore;
+      const threaded = await readRowsInThreads(this, start, end, dest, options.threads ?? 1, (a, b, part) =>
+        this.readRowsSync(sync, a, b, part),
+      );
+      if (!threaded) await this.readRowsSync(sync, start, end, dest);
       return dest.subarray(0, total);
     }
     const L = this.chunklen;

@@ -1,3 +1,5 @@
+import type { WorkerScanJob } from "../layout/worker-scan.js";
+
 /**
  * A byte-level key/value store: everything persistent in colz is a set of keys holding bytes,
  * laid out the way bcolz lays out a directory ("meta/sizes", "data/__0.blp", "price/meta/storage").
@@ -58,6 +60,14 @@ export interface Store {
 
   /** Optional synchronous fast path for backends that can read without awaiting. */
   getSync?(key: string): Uint8Array | undefined;
+
+  /**
+   * Optional: runs parts of a scan on worker threads, one job per worker, each opening this
+   * store's files itself (Node directory stores). Resolves when the job's rows are in its shared
+   * buffer; rejects with the ColzError the worker met (code and message as on this thread).
+   * Scans use it for `threads > 1`; stores without it are scanned on the calling thread.
+   */
+  scanInWorkers?(jobs: readonly WorkerScanJob[]): Promise<void>[];
 }
 
 export interface LockOptions {
