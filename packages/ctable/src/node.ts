@@ -3,7 +3,7 @@ import { CArray, type CArrayCreateOptions, type CArrayOpenOptions } from "./carr
 import { CTable, type CTableCreateOptions, type CTableOpenOptions } from "./ctable/ctable.js";
 import type { ColumnInput, ColumnSchema, ColumnSpec, JsValue, Mode, Row } from "./types.js";
 
-export { DirectoryStore, ZipStore } from "@colz/format/node";
+export { closeScanWorkers, DirectoryStore, scanWorkerStats, ZipStore } from "@colz/format/node";
 export * from "./index.js";
 
 // Path-based helpers for Node: a path is a bcolz-compatible directory, or a single-file ZIP

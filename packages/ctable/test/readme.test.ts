@@ -1,7 +1,7 @@
 /** The README's examples, run as written (so the documentation cannot drift from the API). */
 import { describe, expect, it } from "vitest";
 import { CArray, CTable, MemoryStore, toJsArray } from "../src/index.js";
-import { createTable, openTable } from "../src/node.js";
+import { closeScanWorkers, createTable, openTable, scanWorkerStats } from "../src/node.js";
 import { tempPath } from "./core/harness.js";
 
 describe("README examples", () => {
@@ -11,6 +11,23 @@ describe("README examples", () => {
     const v = await t.readColumn("price", 0, t.length, { out: prices });
     expect(v.kind === "fixed" && v.data.buffer).toBe(prices.buffer);
     expect(Array.from(prices)).toEqual([1.5, 2.5, 3.5]);
+    await t.close();
+  });
+
+  it("threaded scans", async () => {
+    const path = `${tempPath()}/prices.bcolz`;
+    const price = Float64Array.from({ length: 5000 }, (_, i) => i / 4);
+    await (await createTable(path, { price }, { chunklen: 1000, sync: false })).close();
+    const t = await openTable(path);
+    const jobs = scanWorkerStats().jobs;
+    const prices = new Float64Array(new SharedArrayBuffer(t.length * 8)); // allocate once, reuse
+    await t.readColumn("price", 0, t.length, { out: prices, threads: 2 });
+    const fresh = await t.readColumn("price", 0, t.length, { threads: 2 }); // no out: a new SharedArrayBuffer-backed array
+    await closeScanWorkers(); // optional: idle workers never keep the process alive
+    expect(prices).toEqual(price);
+    expect(fresh.kind === "fixed" && fresh.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(fresh.kind === "fixed" && fresh.data).toEqual(price);
+    expect(scanWorkerStats().jobs).toBe(jobs + 2);
     await t.close();
   });
 

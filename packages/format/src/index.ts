@@ -41,7 +41,11 @@ export {
   WRITABLE_CNAMES,
   zeroDflt,
 } from "./layout/carray-meta.js";
-export { CArrayReader, type CArrayReaderOptions, MAX_READ_ALL_BYTES } from "./layout/carray-reader.js";
+export {
+  CArrayReader,
+  type CArrayReaderOptions,
+  MAX_READ_ALL_BYTES,
+} from "./layout/carray-reader.js";
 export {
   type CArrayCreateOptions,
   CArrayWriter,
@@ -121,6 +125,14 @@ export {
 } from "./layout/json.js";
 export { getMetaFile, META_LIMITS } from "./layout/meta-io.js";
 export { checkPrefix, checkSegment } from "./layout/prefix.js";
+export {
+  type CArraySnapshot,
+  checkThreads,
+  MAX_READ_THREADS,
+  type ReadRowsOptions,
+  splitRows,
+  type WorkerScanJob,
+} from "./layout/worker-scan.js";
 export { crc32 } from "./store/crc32.js";
 export { type HttpStats, HttpStore, type HttpStoreOptions } from "./store/http-store.js";
 export { HttpZipStore } from "./store/http-zip-store.js";

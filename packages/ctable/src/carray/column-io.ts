@@ -3,6 +3,7 @@ import {
   CArrayWriter,
   type ColumnTypedArray,
   ColzError,
+  checkThreads,
   createNullableCArray,
   createVarlenCArray,
   fromTypedArray,
@@ -258,15 +259,21 @@ export class ColumnIO {
    * const v = await io.readValues(0, 100);
    */
   async readValues(start: number, end: number, options: ReadIntoOptions = {}): Promise<ColumnValues> {
+    checkThreads(options.threads, "read option `threads`");
     const validity = await this.validity?.readRows(start, end);
     const extra = validity === undefined ? {} : { validity };
     if (this.type.kind === "fixed") {
       const n = end - start;
       const size = n * this.main.atomsize;
+      const threads = options.threads ?? 1;
+      // Worker threads can only write into shared memory: without `out`, a threaded read on a
+      // store that can use workers returns an array backed by a SharedArrayBuffer.
+      const shared = threads > 1 && this.store.scanInWorkers !== undefined;
       const bytes = await this.main.readRows(
         start,
         end,
-        outBytes(options.out, size, this.type.dtype.itemsize) ?? allocate(size),
+        outBytes(options.out, size, this.type.dtype.itemsize) ?? allocate(size, shared),
+        { threads },
       );
       const data = toTypedArray(bytes, this.type.dtype) as ColumnTypedArray;
       return { kind: "fixed", dtype: this.type.dtype, length: n, data, ...extra };
@@ -306,9 +313,9 @@ export class ColumnIO {
   }
 }
 
-function allocate(bytes: number): Uint8Array {
+function allocate(bytes: number, shared = false): Uint8Array {
   try {
-    return new Uint8Array(bytes);
+    return shared ? new Uint8Array(new SharedArrayBuffer(bytes)) : new Uint8Array(bytes);
   } catch (e) {
     throw new ColzError("ERR_TOO_LARGE", `cannot allocate ${bytes} bytes; read fewer rows at a time`, { cause: e });
   }
@@ -347,18 +354,33 @@ export interface ReadIntoOptions {
    * rows × atomsize bytes) instead of a new one. Reusing it across scans avoids paying for fresh
    * memory on every read, which can cost more than the decompression itself.
    */
-  out?: ArrayBufferView | ArrayBuffer;
+  out?: ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+  /**
+   * Fixed-size columns on Node directory stores: decode with this many threads (default 1), the
+   * calling one plus `threads - 1` worker threads from a pool shared by the process (started on
+   * first use, idle workers never keep the process alive; `closeScanWorkers()` from
+   * `@colz/ctable/node` ends them). Each thread reads, checks and decodes its share of the chunks
+   * into the output, which must then live in a SharedArrayBuffer: pass such an `out`, or give no
+   * `out` and get an array backed by a new SharedArrayBuffer. Anywhere else (memory, zip or HTTP
+   * stores, an `out` in a plain ArrayBuffer, reads of one chunk, variable-length columns) the
+   * read runs on the calling thread, with the same result. An integer in 1..64.
+   *
+   * @example
+   * const out = new Float64Array(new SharedArrayBuffer(t.length * 8));
+   * await t.readColumn("price", 0, t.length, { out, threads: 2 });
+   */
+  threads?: number;
 }
 
 function outBytes(
-  out: ArrayBufferView | ArrayBuffer | undefined,
+  out: ArrayBufferView | ArrayBuffer | SharedArrayBuffer | undefined,
   size: number,
   itemsize: number,
 ): Uint8Array | undefined {
   if (out === undefined) return undefined;
   const bytes = ArrayBuffer.isView(out)
     ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
-    : out instanceof ArrayBuffer
+    : out instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && out instanceof SharedArrayBuffer)
       ? new Uint8Array(out)
       : undefined;
   if (bytes === undefined) throw badArgument("read option `out` must be a typed array or an ArrayBuffer");

@@ -10,6 +10,7 @@ import {
   getMetaFile,
   META_LIMITS,
   parseChunkStats,
+  type ReadRowsOptions,
   readChunkFile,
   type Store,
   sidecarMatches,
@@ -208,12 +209,13 @@ export class PhysicalArray {
 
   /**
    * Bytes of rows [start, end) in stored byte order, into `out` when given. Whole committed
-   * chunks decode straight into the output.
+   * chunks decode straight into the output, with `threads` (see ReadRowsOptions); partial
+   * chunks at the ends and a writer's uncommitted rows are read on this thread.
    *
    * @example
    * const bytes = await physical.readRows(100, 200);
    */
-  async readRows(start: number, end: number, out?: Uint8Array): Promise<Uint8Array> {
+  async readRows(start: number, end: number, out?: Uint8Array, options: ReadRowsOptions = {}): Promise<Uint8Array> {
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > this.len) {
       throw badArgument(`${where(this.store, this.prefix)}: rows ${start}..${end} are outside 0..${this.len}`);
     }
@@ -231,7 +233,7 @@ export class PhysicalArray {
         // synchronously it scans them in one loop, without an await per chunk.
         let j = i + 1;
         while (j < this.reader.nfull && (j + 1) * L <= end && this.cache?.index !== j) j++;
-        await this.reader.readRows(i * L, j * L, dest.subarray(at, at + (j - i) * L * as));
+        await this.reader.readRows(i * L, j * L, dest.subarray(at, at + (j - i) * L * as), options);
         row = j * L;
         continue;
       }

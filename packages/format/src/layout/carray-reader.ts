@@ -26,12 +26,12 @@ import { type ColzMeta, readColzMeta } from "./extensions/colz-meta.js";
 import type { PyJsonValue } from "./json.js";
 import { getMetaFile, META_LIMITS } from "./meta-io.js";
 import { checkPrefix } from "./prefix.js";
+import { allocate, keepPrefix } from "./row-buffers.js";
 import { runWindowed } from "./run-windowed.js";
 import { readRowsInThreads } from "./threaded-rows.js";
-import { type CArraySnapshot, checkThreads } from "./worker-scan.js";
+import { type CArraySnapshot, checkThreads, type ReadRowsOptions } from "./worker-scan.js";
 
-/** `readAll` refuses results larger than this; read chunk by chunk instead. */
-export const MAX_READ_ALL_BYTES = 2 ** 32 - 1;
+export { MAX_READ_ALL_BYTES } from "./row-buffers.js";
 
 // Chunks in flight during an asynchronous range read: the next files are read (by the I/O
 // threads) while the current chunk decodes, and each decodes into its own part of the output.
@@ -48,17 +48,6 @@ export interface CArrayReaderOptions {
    * per reader (a snapshot), then cached.
    */
   verifyChecksums?: boolean;
-}
-
-/** Options of `readRows`. */
-export interface ReadRowsOptions {
-  /**
-   * Threads to decode with (default 1): values > 1 use `threads - 1` worker threads besides the
-   * calling one, each decoding its share of the chunks into `out`. Used only when the store can
-   * (`Store.scanInWorkers`: Node directory stores), reads synchronously and `out` is backed by a
-   * SharedArrayBuffer; otherwise the read runs on the calling thread, silently.
-   */
-  threads?: number;
 }
 
 /**
@@ -445,25 +434,4 @@ export class CArrayReader {
  */
 export function describe(store: Store, prefix: string): string {
   return `${store.description}${prefix === "" ? "" : `:${prefix}`}`;
-}
-
-/** The first `need` bytes of a decoded chunk, copied into `out` when given. */
-function keepPrefix(whole: Uint8Array, need: number, out: Uint8Array | undefined): Uint8Array {
-  if (out === undefined) return whole.subarray(0, need);
-  out.set(whole.subarray(0, need));
-  return out.subarray(0, need);
-}
-
-function allocate(bytes: number, what: string): Uint8Array {
-  if (bytes > MAX_READ_ALL_BYTES) {
-    throw new ColzError(
-      "ERR_TOO_LARGE",
-      `${what}: ${bytes} bytes is more than one read may return; read chunk by chunk`,
-    );
-  }
-  try {
-    return new Uint8Array(bytes);
-  } catch (e) {
-    throw new ColzError("ERR_TOO_LARGE", `${what}: cannot allocate ${bytes} bytes`, { cause: e });
-  }
 }

@@ -50,10 +50,12 @@ export async function readRowsInThreads(
   );
   const results = await Promise.all([
     here,
-    ...pending.map((p) => p.then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    )),
+    ...pending.map((p) =>
+      p.then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ),
+    ),
   ]);
   const failed = results.find((r) => r !== undefined);
   if (failed !== undefined) throw failed.error;

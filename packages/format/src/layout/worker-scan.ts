@@ -36,6 +36,17 @@ export interface WorkerScanJob {
   byteOffset: number;
 }
 
+/** Options of `readRows`. */
+export interface ReadRowsOptions {
+  /**
+   * Threads to decode with (default 1): values > 1 use `threads - 1` worker threads besides the
+   * calling one, each decoding its share of the chunks into `out`. Used only when the store can
+   * (`Store.scanInWorkers`: Node directory stores), reads synchronously and `out` is backed by a
+   * SharedArrayBuffer; otherwise the read runs on the calling thread, silently.
+   */
+  threads?: number;
+}
+
 /** Most threads one read uses; more is refused as a mistake (ERR_BAD_ARGUMENT). */
 export const MAX_READ_THREADS = 64;
 

@@ -4,12 +4,14 @@ import type { FileHandle } from "node:fs/promises";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { ColzError } from "../errors.js";
+import type { WorkerScanJob } from "../layout/worker-scan.js";
 import { fsyncDir, readFully } from "./file-io.js";
 import { closedError, ioError, readOnlyError, SerialQueue } from "./guards.js";
 import { InProcessLock } from "./in-process-lock.js";
 import { normalizePrefix, prefixDirectory, sortKeys, validateKey, validateRange, validateValue } from "./keys.js";
 import { FileLock } from "./lock.js";
 import { isMissing, pathError, RootedPaths } from "./safe-path.js";
+import { runScanJobs } from "./scan-pool.js";
 import type { LockOptions, Store, WriterLock } from "./types.js";
 
 /** Name of the writer lock file in the root. */
@@ -186,6 +188,16 @@ export class DirectoryStore implements Store {
     this.check("getRange", key);
     validateRange(key, offset, target.length);
     return this.paths.readIntoSync(this.paths.filePath(key), key, offset, target);
+  }
+
+  /**
+   * Runs parts of a threaded scan on the process's scan workers (see scan-pool.ts); each worker
+   * opens this directory read-only by its path, which is also this store's description, so its
+   * errors read like this store's. @example await Promise.all(store.scanInWorkers(jobs));
+   */
+  scanInWorkers(jobs: readonly WorkerScanJob[]): Promise<void>[] {
+    if (this.closed) throw closedError(this.description, "scanInWorkers");
+    return runScanJobs(this.description, jobs);
   }
 
   /** @example await store.size("data/__0.blp") */

@@ -68,7 +68,10 @@ export async function closeScanWorkers(): Promise<void> {
   const all = slots.splice(0);
   await Promise.all(
     all.map(async (slot) => {
-      fail(slot, new ColzError("ERR_CLOSED", "scan worker closed (closeScanWorkers) before its part of the read finished"));
+      fail(
+        slot,
+        new ColzError("ERR_CLOSED", "scan worker closed (closeScanWorkers) before its part of the read finished"),
+      );
       await slot.worker.terminate();
     }),
   );
@@ -101,7 +104,12 @@ function startWorker(): Slot {
   const drop = (why: unknown) => {
     const at = slots.indexOf(slot);
     if (at >= 0) slots.splice(at, 1);
-    fail(slot, new ColzError("ERR_IO", `scan worker stopped: ${why instanceof Error ? why.message : String(why)}`, { cause: why }));
+    fail(
+      slot,
+      new ColzError("ERR_IO", `scan worker stopped: ${why instanceof Error ? why.message : String(why)}`, {
+        cause: why,
+      }),
+    );
   };
   worker.on("error", drop);
   worker.on("exit", (code) => drop(`exit code ${code}`));
