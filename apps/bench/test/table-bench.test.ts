@@ -23,6 +23,8 @@ const MEASUREMENTS = [
   "scanNoCrc",
   "scanInto",
   "scanIntoNoCrc",
+  "scanInto2",
+  "scanIntoNoCrc2",
   "readSyncRaw",
   "scanTs",
   "where",
@@ -92,9 +94,9 @@ describe("bench table --quick", () => {
       expect(m?.mbps, name).toBeGreaterThan(0);
       expect(m?.reps, name).toBe(3);
     }
-    expect(json.comparisons).toHaveLength(13);
+    expect(json.comparisons).toHaveLength(15);
     for (const c of json.comparisons) expect(c.ratio, c.id).toBeGreaterThan(0);
-    expect(json.summary.map((s) => s.id)).toEqual(["scan/copy", "scanInto/copy"]);
+    expect(json.summary.map((s) => s.id)).toEqual(["scan/copy", "scanInto/copy", "scanInto2/copy"]);
   });
 
   it("checked every timed operation's result, and where() skipped chunks", () => {
