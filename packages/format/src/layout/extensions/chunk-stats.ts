@@ -84,7 +84,15 @@ export function computeChunkStats(
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let seen = false;
-  if (validity === undefined) {
+  if (validity === undefined && v instanceof Float64Array) {
+    // float64 gets a loop of its own: V8 compiles one loop over many typed-array kinds
+    // polymorphically, about 10x slower than a loop that only ever sees Float64Array.
+    const r = float64Range(v);
+    stats.nans = r.nans;
+    seen = r.nans < v.length;
+    min = r.min;
+    max = r.max;
+  } else if (validity === undefined) {
     // The common case: branch-free min/max (a NaN never wins `x < min ? x : min`), NaNs only
     // noticed here and counted by a second pass when there are any (rare).
     let anyNaN = false;
@@ -279,4 +287,37 @@ export function verifyChunkStats(stats: ChunkStats, bloscChunk: Uint8Array, chun
       `chunk file ${chunkKey}: CRC-32 0x${crc.toString(16)} does not match its sidecar (0x${stats.crc32.toString(16)}); the chunk is damaged`,
     );
   }
+}
+
+/**
+ * Min, max and NaN count of a float64 chunk (NaNs ignored by min/max). Two lanes of min/max
+ * halve the loop's dependency chains; NaNs are counted in a second pass only when there are any.
+ */
+function float64Range(v: Float64Array): { min: number; max: number; nans: number } {
+  let min0 = Number.POSITIVE_INFINITY;
+  let max0 = Number.NEGATIVE_INFINITY;
+  let min1 = Number.POSITIVE_INFINITY;
+  let max1 = Number.NEGATIVE_INFINITY;
+  let anyNaN = 0;
+  const even = v.length & ~1;
+  for (let k = 0; k < even; k += 2) {
+    const x = v[k] as number;
+    const y = v[k + 1] as number;
+    min0 = x < min0 ? x : min0;
+    max0 = x > max0 ? x : max0;
+    min1 = y < min1 ? y : min1;
+    max1 = y > max1 ? y : max1;
+    // biome-ignore lint/suspicious/noSelfCompare: the cheapest NaN test in a hot loop
+    anyNaN |= x !== x || y !== y ? 1 : 0;
+  }
+  if (even < v.length) {
+    const x = v[even] as number;
+    min0 = x < min0 ? x : min0;
+    max0 = x > max0 ? x : max0;
+    // biome-ignore lint/suspicious/noSelfCompare: see above
+    anyNaN |= x !== x ? 1 : 0;
+  }
+  let nans = 0;
+  if (anyNaN !== 0) for (let k = 0; k < v.length; k++) if (Number.isNaN(v[k])) nans++;
+  return { min: min0 < min1 ? min0 : min1, max: max0 > max1 ? max0 : max1, nans };
 }
