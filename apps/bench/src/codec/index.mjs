@@ -1,5 +1,6 @@
 // `bench codec`: entry point wiring options, the run, the report and the saved results.
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
+import { log, machineEnv, parseOrUsage, startRun } from "../lib/bench-main.mjs";
 import { saveResults } from "../lib/results.mjs";
 import { packageVersion } from "./impls.mjs";
 import { parseCodecOptions, USAGE } from "./options.mjs";
@@ -11,24 +12,10 @@ import { runCodecBench } from "./run.mjs";
  * @returns {Promise<number>} exit code
  */
 export async function main(argv) {
-  let opts;
-  try {
-    opts = parseCodecOptions(argv);
-  } catch (e) {
-    console.error(`bench codec: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const log = (/** @type {string} */ s) => process.stderr.write(`${s}\n`);
-  const started = new Date();
-  const load = loadavg()[0];
-  const busy = load > cpus().length * 0.5;
-  if (busy) {
-    log(`!!! machine busy: load average ${load.toFixed(2)} on ${cpus().length} cpus; timings will be noisy`);
-  }
+  const parsed = parseOrUsage("codec", parseCodecOptions, USAGE, argv);
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.opts;
+  const { started, busy } = startRun();
   log(
     `bench codec: sizes ${opts.sizes.join(",")} cnames ${opts.cnames.join(",")} clevel ${opts.clevel} reps ${opts.reps}`,
   );
@@ -38,10 +25,7 @@ export async function main(argv) {
     durationS: (Date.now() - started.getTime()) / 1000,
     options: { ...opts, help: undefined },
     env: {
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpu: cpus()[0]?.model?.trim() ?? "unknown",
-      cpus: cpus().length,
+      ...machineEnv(),
       loadAverage: loadavg(),
       busy,
       versions: {

@@ -2,8 +2,9 @@
 // results (JSON, Markdown with the chart inline, and the chart as its own SVG file).
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { isBusy, log, machineEnv, parseOrUsage, startRun } from "../lib/bench-main.mjs";
 import { fileTimestamp, RESULTS_DIR, saveResults } from "../lib/results.mjs";
 import { keyLengths, lookupKeys, workloadSize } from "./data.mjs";
 import { dropCachesSupport, freeBytes } from "./disk.mjs";
@@ -68,18 +69,9 @@ function sizeCheck(opts) {
  * @returns {Promise<number>} exit code
  */
 export async function main(argv) {
-  let opts;
-  try {
-    opts = parseKeystoreOptions(argv);
-  } catch (e) {
-    console.error(`bench keystore: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const log = (/** @type {string} */ s) => process.stderr.write(`${s}\n`);
+  const parsed = parseOrUsage("keystore", parseKeystoreOptions, USAGE, argv);
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.opts;
   const check = sizeCheck(opts);
   for (const l of check.lines) log(l);
   if (!check.go) return 2;
@@ -88,10 +80,7 @@ export async function main(argv) {
     // When it is not possible, the first query pass says so (once).
     if (support.possible) log("--drop-caches: will drop the page cache before every query pass (root on Linux)");
   }
-  const started = new Date();
-  const load = loadavg()[0];
-  const busy = load > cpus().length * 0.5;
-  if (busy) log(`!!! machine busy: load average ${load.toFixed(2)} on ${cpus().length} cpus; timings will be noisy`);
+  const { started, load: loadAtStart, busy } = startRun();
   log(
     `bench keystore: -m ${opts.maxrows} -k ${opts.nkeys} -l ${opts.nlookups} -c ${opts.clevels.join(",")} ` +
       `seed ${opts.seed}, ${opts.reps} query passes, ${opts.flavors.length} flavors: ${opts.flavors.join(", ")}`,
@@ -102,14 +91,11 @@ export async function main(argv) {
     durationS: (Date.now() - started.getTime()) / 1000,
     command: `bench keystore ${argv.join(" ")}`.trim(),
     env: {
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpu: cpus()[0]?.model?.trim() ?? "unknown",
-      cpus: cpus().length,
+      ...machineEnv(),
       totalMemBytes: totalmem(),
       loadAverage: loadavg(),
-      loadAverageAtStart: load,
-      busy: busy || loadavg()[0] > cpus().length * 0.5,
+      loadAverageAtStart: loadAtStart[0],
+      busy: busy || isBusy(),
       versions: {
         apacheArrow: packageVersion("apache-arrow"),
         zarrita: packageVersion("zarrita"),

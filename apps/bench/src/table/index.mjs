@@ -1,6 +1,7 @@
 // `bench table`: entry point wiring options, the run, the report and the saved results.
-import { cpus, loadavg, release, totalmem } from "node:os";
+import { loadavg, release, totalmem } from "node:os";
 import { packageVersion } from "../codec/impls.mjs";
+import { log, machineEnv, parseOrUsage, startRun } from "../lib/bench-main.mjs";
 import { saveResults } from "../lib/results.mjs";
 import { parseTableOptions, USAGE } from "./options.mjs";
 import { buildReport } from "./report.mjs";
@@ -11,24 +12,10 @@ import { runTableBench } from "./run.mjs";
  * @returns {Promise<number>} exit code: 0, or 1 when a measurement failed or a check found wrong data
  */
 export async function main(argv) {
-  let opts;
-  try {
-    opts = parseTableOptions(argv);
-  } catch (e) {
-    console.error(`bench table: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const log = (/** @type {string} */ s) => process.stderr.write(`${s}\n`);
-  const started = new Date();
-  const load = loadavg();
-  const busyAt = (/** @type {number[]} */ l) => l[0] > cpus().length * 0.5;
-  if (busyAt(load)) {
-    log(`!!! machine busy: load average ${load[0].toFixed(2)} on ${cpus().length} cpus; timings will be noisy`);
-  }
+  const parsed = parseOrUsage("table", parseTableOptions, USAGE, argv);
+  if ("exit" in parsed) return parsed.exit;
+  const opts = parsed.opts;
+  const { started, load, busy } = startRun();
   log(
     `bench table: ${opts.rows.toLocaleString("en-US")} rows, ${opts.cname} clevel ${opts.clevel} shuffle, reps ${opts.reps}, append batch ${opts.batch.toLocaleString("en-US")} rows`,
   );
@@ -39,17 +26,14 @@ export async function main(argv) {
     durationS: (Date.now() - started.getTime()) / 1000,
     options: { ...opts, help: undefined },
     env: {
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpu: cpus()[0]?.model?.trim() ?? "unknown",
-      cpus: cpus().length,
+      ...machineEnv(),
       memoryGB: Math.round(totalmem() / 1e8) / 10,
       kernel: release(),
       loadAverage: load,
       loadAverageEnd: loadEnd,
       // Judged at the start only: by the end the load average includes this run's own threads
       // (main thread, libuv's fs pool, `sync`), which alone can exceed half of a small machine.
-      busy: busyAt(load),
+      busy,
       versions: {
         ctable: packageVersion("@colz/ctable"),
         format: packageVersion("@colz/format"),
