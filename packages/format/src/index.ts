@@ -138,6 +138,7 @@ export { type HttpStats, HttpStore, type HttpStoreOptions } from "./store/http-s
 export { HttpZipStore } from "./store/http-zip-store.js";
 export { InProcessLock } from "./store/in-process-lock.js";
 export {
+  isWellFormed,
   joinKey,
   keyProblem,
   MAX_KEY_BYTES,

@@ -1,4 +1,4 @@
-import { ColzError } from "@colz/format";
+import { ColzError, isWellFormed } from "@colz/format";
 import { sha256 } from "./sha256.js";
 
 // User keys → file-name "stems", reversibly and safely on every file system.
@@ -188,16 +188,4 @@ function base32(bytes: Uint8Array): string {
   }
   if (bits > 0) out += BASE32[(acc << (5 - bits)) & 31];
   return out;
-}
-
-function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c >= 0xdc00) return false;
-    const d = s.charCodeAt(i + 1);
-    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
-    i++;
-  }
-  return true;
 }

@@ -142,7 +142,14 @@ export function validateValue(key: string, value: unknown): asserts value is Uin
   }
 }
 
-function isWellFormed(s: string): boolean {
+/**
+ * True when `s` has no unpaired UTF-16 surrogate, i.e. it has a UTF-8 form (String.prototype.isWellFormed
+ * of ES2024, which the ES2022 lib this package targets does not declare).
+ *
+ * @example
+ * isWellFormed("a\ud800"); // false
+ */
+export function isWellFormed(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0xd800 || c > 0xdfff) continue;
