@@ -43,6 +43,8 @@ export function usageError(message: string): CliError {
 /** The exit code for anything thrown by a command. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
+  // A key or expression given on the command line that the library refuses is a usage error.
+  if (isColzError(error) && (error.code === "ERR_BAD_KEY" || error.code === "ERR_BAD_EXPRESSION")) return EXIT_USAGE;
   return EXIT_FAILURE;
 }
 

@@ -84,6 +84,17 @@ describe("colz store", () => {
     expect(notStore.code).toBe(1);
     expect(notStore.stderr).toContain("no such file or directory");
 
+    // An invalid key is a usage error (exit 2) in every store command, named in one line.
+    const badKeys = await Promise.all([
+      runCli(["store", "get", zipStore, ""]),
+      runCli(["store", "rm", zipStore, ""]),
+      runCli(["store", "put", zipStore, "", join(tmp.dir, "missing.csv")]),
+    ]);
+    for (const r of badKeys) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^colz: .*key "" is invalid: it is empty \(ERR_BAD_KEY\)\n$/);
+    }
+
     const rm = await runCli(["store", "rm", dirStore, "../../etc/passwd"]);
     expect(rm).toMatchObject({ code: 0, stdout: "", stderr: "" });
     const ks = await KeyStore.open(dirStore, { mode: "r" });

@@ -9,14 +9,16 @@ import { type ExportResult, exportTable } from "./export-table.js";
 import { importFile } from "./import-file.js";
 import type { ExportOptions, ImportOptions } from "./options.js";
 
+/** Library errors about the store, restated as CliErrors naming it; others pass through as they are. */
 function storeFailure(storePath: string, e: unknown): unknown {
   if (e instanceof CliError || !isColzError(e)) return e;
   const code =
-    e.code === "ERR_NOT_FOUND"
-      ? "ERR_NOT_FOUND"
-      : e.code === "ERR_NOT_A_CONTAINER"
-        ? "ERR_NOT_A_CONTAINER"
-        : "ERR_DAMAGED";
+    e.code === "ERR_NOT_FOUND" || e.code === "ERR_NOT_A_CONTAINER"
+      ? e.code
+      : e.code === "ERR_CORRUPT_CHUNK" || e.code === "ERR_CORRUPT_META"
+        ? "ERR_DAMAGED"
+        : undefined;
+  if (code === undefined) return e; // e.g. ERR_LOCKED or ERR_BAD_KEY: their messages say it already
   return new CliError(code, `${e.message} (${e.code})`, { path: storePath, cause: e });
 }
 
