@@ -23,6 +23,7 @@ export {
 } from "./dtype/typed-arrays.js";
 export { ColzError, type ColzErrorCode, isColzError } from "./errors.js";
 export { CArrayAppender } from "./layout/carray-appender.js";
+export { checkChunkNbytes } from "./layout/carray-geometry.js";
 export {
   type CArraySizes,
   type CArrayStorage,

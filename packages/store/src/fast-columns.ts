@@ -3,6 +3,7 @@ import type { ColumnValues } from "@colz/ctable";
 import {
   type ColumnTypedArray,
   ColzError,
+  checkChunkNbytes,
   chunkInfoOf,
   chunkKey,
   colzMetaKey,
@@ -134,14 +135,7 @@ function decodeColumn(member: MemberView, c: FixedColumn, length: number): Uint8
     const rows = Math.min(c.chunklen, length - i * c.chunklen);
     const need = rows * c.atomsize;
     const storedRows = Math.min(c.chunklen, c.length - i * c.chunklen);
-    const full = storedRows === c.chunklen;
-    if (full ? info.nbytes !== chunksize : info.nbytes < storedRows * c.atomsize || info.nbytes > chunksize) {
-      const expected = full ? `${chunksize}` : `${storedRows * c.atomsize}..${chunksize}`;
-      throw new ColzError(
-        "ERR_CORRUPT_CHUNK",
-        `chunk file ${key}: Blosc header says ${info.nbytes} bytes, the metadata expects ${expected} (${storedRows} rows of ${c.atomsize} bytes)`,
-      );
-    }
+    checkChunkNbytes(key, info.nbytes, storedRows === c.chunklen, chunksize, storedRows, c.atomsize);
     const at = i * chunksize;
     try {
       if (info.nbytes === need) decompress(chunk, dest.subarray(at, at + need));

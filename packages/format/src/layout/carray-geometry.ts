@@ -42,3 +42,29 @@ export function checkGeometry(
     );
   }
 }
+
+/**
+ * A chunk's Blosc header must agree with the metadata: a full chunk decodes to exactly `chunksize`
+ * bytes, the leftover to at least its `rows` and at most `chunksize` (bcolz may leave extra rows in
+ * it). ERR_CORRUPT_CHUNK names the chunk file otherwise.
+ *
+ * @example
+ * checkChunkNbytes("price/data/__0.blp", info.nbytes, true, 1048576, 131072, 8);
+ */
+export function checkChunkNbytes(
+  key: string,
+  nbytes: number,
+  full: boolean,
+  chunksize: number,
+  rows: number,
+  atomsize: number,
+): void {
+  const need = rows * atomsize;
+  if (full ? nbytes !== chunksize : nbytes < need || nbytes > chunksize) {
+    const expected = full ? `${chunksize}` : `${need}..${chunksize}`;
+    throw new ColzError(
+      "ERR_CORRUPT_CHUNK",
+      `chunk file ${key}: Blosc header says ${nbytes} bytes, the metadata expects ${expected} (${rows} rows of ${atomsize} bytes)`,
+    );
+  }
+}

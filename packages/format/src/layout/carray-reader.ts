@@ -2,7 +2,7 @@ import { BloscError, decompress, ready } from "@colz/blosc-wasm";
 import { type Dtype, parseDtype } from "../dtype/dtype.js";
 import { ColzError } from "../errors.js";
 import type { Store } from "../store/types.js";
-import { checkGeometry } from "./carray-geometry.js";
+import { checkChunkNbytes, checkGeometry } from "./carray-geometry.js";
 import {
   type CArraySizes,
   type CArrayStorage,
@@ -231,7 +231,7 @@ export class CArrayReader {
       const chunk = await readChunkFile(this.store, key, this.chunksize + 16, scratch);
       if (chunk === undefined) throw this.missing(key);
       const info = chunkInfoOf(chunk, key);
-      this.checkHeader(i, key, info.nbytes, rows, need);
+      this.checkHeader(i, key, info.nbytes, rows);
       if (sidecar !== undefined) await this.verifier!.verify(i, sidecar, chunk, info, key);
       try {
         if (info.nbytes === need) return decompress(chunk, out?.subarray(0, need));
@@ -270,7 +270,7 @@ export class CArrayReader {
       key,
       this.chunksize + 16,
       (chunk, info) => {
-        this.checkHeader(i, key, info.nbytes, rows, need);
+        this.checkHeader(i, key, info.nbytes, rows);
         this.verifier?.verifySync(i, chunk, info, key);
       },
       direct,
@@ -287,15 +287,8 @@ export class CArrayReader {
   }
 
   /** The Blosc header's nbytes must agree with the metadata: a full chunk, or the leftover's rows. */
-  private checkHeader(i: number, key: string, nbytes: number, rows: number, need: number): void {
-    const full = i < this.nfull;
-    if (full ? nbytes !== this.chunksize : nbytes < need || nbytes > this.chunksize) {
-      const expected = full ? `${this.chunksize}` : `${need}..${this.chunksize}`;
-      throw new ColzError(
-        "ERR_CORRUPT_CHUNK",
-        `chunk file ${key}: Blosc header says ${nbytes} bytes, the metadata expects ${expected} (${rows} rows of ${this.atomsize} bytes)`,
-      );
-    }
+  private checkHeader(i: number, key: string, nbytes: number, rows: number): void {
+    checkChunkNbytes(key, nbytes, i < this.nfull, this.chunksize, rows, this.atomsize);
   }
 
   /**
