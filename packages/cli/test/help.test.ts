@@ -1,11 +1,11 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../dist/index.js";
+import { main } from "../src/index.js";
 import { runCli } from "./run-cli.js";
 
 // Every command's --help, snapshotted at commander's default width (80 columns when stdout is not
-// a terminal); a changed flag or description shows up in review as a snapshot diff. The built
-// dist's `main` runs in-process: fourteen child processes would cost seconds for no extra coverage.
+// a terminal); a changed flag or description shows up in review as a snapshot diff.
+// `main` runs in-process: fourteen child processes would cost seconds for no extra coverage.
 const COMMANDS = [
   [],
   ["info"],
