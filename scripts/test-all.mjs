@@ -34,7 +34,13 @@ let skipped = 0;
 try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   passed = json.numPassedTests ?? 0;
-  failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+  // A failed test counts once (its file and describe blocks fail with it); a file that failed
+  // without a failed test (it did not load, a hook threw) counts as one more.
+  failed = json.numFailedTests ?? 0;
+  for (const file of json.testResults ?? []) {
+    const anyTestFailed = (file.assertionResults ?? []).some((a) => a.status === "failed");
+    if (file.status === "failed" && !anyTestFailed) failed++;
+  }
   skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
 } catch {
   failed = Math.max(failed, 1);
