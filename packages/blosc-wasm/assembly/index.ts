@@ -7,3 +7,4 @@ export { snappyDecompress } from "./snappy";
 export { shuffle, unshuffle } from "./shuffle";
 export { unshuffleGather } from "./unshuffle-gather";
 export { bitshuffle, bitunshuffle } from "./bitshuffle";
+export { xxh64 } from "./xxh64";

@@ -25,7 +25,13 @@ const GATHER_TYPESIZES = new Set([2, 4, 8]);
  * streams stored raw (csize = neblock: incompressible bytes such as the low mantissa bytes of
  * floats) are read in place inside the chunk instead of being copied to scratch first.
  */
-function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void {
+function decodeBlocks(
+  a: Arena,
+  info: ChunkInfo,
+  src: number,
+  dst: number,
+  sink?: (offset: number, ptr: number, size: number) => void,
+): void {
   const { nbytes, blocksize, typesize, cbytes, flags, nblocks, split } = info;
   const codec = CODECS[info.cname];
   const leftover = nbytes % blocksize;
@@ -41,7 +47,8 @@ function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void
     const bsize = lastShort ? leftover : blocksize;
     const unshuffle = (flags & FLAG_SHUFFLE) !== 0 && typesize > 1;
     const bitunshuffle = !unshuffle && (flags & FLAG_BITSHUFFLE) !== 0 && bsize >= typesize;
-    const blockDst = dst + j * blocksize;
+    // With a sink every block lands in the same region and is handed over while still in cache.
+    const blockDst = sink === undefined ? dst + j * blocksize : dst;
     // Without a filter the streams decode straight into the output.
     const target = unshuffle || bitunshuffle ? tmp : blockDst;
     const nsplits = split && !lastShort ? typesize : 1;
@@ -82,6 +89,7 @@ function decodeBlocks(a: Arena, info: ChunkInfo, src: number, dst: number): void
     } else if (bitunshuffle && k.bitunshuffle(typesize, bsize, tmp, blockDst, tmp2) < 0) {
       throw corrupt(`bitunshuffle failed in block ${j}`);
     }
+    sink?.(j * blocksize, blockDst, bsize);
   }
 }
 
@@ -113,12 +121,13 @@ function copyStored(chunk: Uint8Array, info: ChunkInfo, target?: Uint8Array): Ui
 function decodeInArena(a: Arena, chunk: Uint8Array, info: ChunkInfo, src: number, target?: Uint8Array): Uint8Array {
   if (info.memcpyed) return copyStored(chunk, info, target);
   checkPlausibleSize(info);
-  const dst = a.alloc(info.nbytes);
-  decodeBlocks(a, info, src, dst);
-  const result = a.bytes().subarray(dst, dst + info.nbytes);
-  if (target === undefined) return result.slice();
-  target.set(result);
-  return target;
+  // Blocks are decoded one at a time into one block-sized region and copied out right away,
+  // while they are still in cache, rather than the whole chunk first and copied out after.
+  const out = target ?? new Uint8Array(info.nbytes);
+  const dst = a.alloc(Math.min(info.blocksize, info.nbytes));
+  // a.bytes() in the sink: decodeBlocks' own scratch allocations may grow (and detach) memory.
+  decodeBlocks(a, info, src, dst, (offset, ptr, size) => out.set(a.bytes().subarray(ptr, ptr + size), offset));
+  return out;
 }
 
 /**

@@ -9,6 +9,7 @@ export { type ChunkInfo, chunkInfo, HEADER_SIZE } from "./header.js";
 export { computeBlocksize } from "./layout.js";
 export { lz4CompressBlock, lz4CompressBound, lz4DecompressBlock } from "./lz4-block.js";
 export type { ChunkCname, Cname, CompressOptions, Shuffle } from "./params.js";
+export { xxh64 } from "./xxh64.js";
 
 let readyPromise: Promise<void> | undefined;
 

@@ -85,6 +85,7 @@ export {
 } from "./layout/ctable-layout.js";
 export {
   type ChunkStats,
+  checksumProblem,
   chunkStatsKey,
   computeChunkStats,
   encodeChunkStats,

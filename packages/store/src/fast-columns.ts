@@ -1,26 +1,32 @@
-import { BloscError, decompress, ready } from "@colz/blosc-wasm";
+import { BloscError, decompressFrom, ready } from "@colz/blosc-wasm";
 import type { ColumnValues } from "@colz/ctable";
 import {
+  type ChunkStats,
   type ColumnTypedArray,
   ColzError,
   checkChunkNbytes,
+  checksumProblem,
   chunkInfoOf,
   chunkKey,
+  chunkStatsKey,
   colzMetaKey,
   decodeChunkFile,
+  parseChunkStats,
   parseColzMeta,
   parseDtype,
   parseRootdirs,
   parseSizes,
   parseStorage,
+  sidecarMatches,
   toTypedArray,
 } from "@colz/format";
 
 /**
- * A member of the value's archive as a view, integrity-checked by the caller (ZipBufferStore
- * verifies the member's CRC-32), or undefined when it is absent.
+ * A member of the value's archive as a view, or undefined when it is absent. With `checkCrc`
+ * (the default) the member's CRC-32 is verified (ZipBufferStore.memberView); without, the
+ * caller checks the bytes itself.
  */
-export type MemberView = (key: string) => Uint8Array | undefined;
+export type MemberView = (key: string, checkCrc?: boolean) => Uint8Array | undefined;
 
 /** Returned when the value needs the general CTable path (nullable or variable-length columns, ...). */
 export const NOT_FAST = Symbol("not-fast");
@@ -36,13 +42,17 @@ interface FixedColumn {
   atomsize: number;
   chunklen: number;
   length: number;
+  /** meta/colz promises a sidecar per chunk (with a checksum cheaper than the member CRC-32). */
+  sidecars: boolean;
 }
 
 /**
  * Reads whole columns of the ctable at the root of an archive straight into one new array per
- * column: each chunk file's Blosc chunk decodes into its place in the output, with no CTable,
- * no per-chunk promise and no sidecar (the member's CRC-32, checked by `member`, covers the
- * same bytes as the sidecar's). Used by `getColumns` on zip values, which are read whole.
+ * column: each chunk file's Blosc chunk decodes into its place in the output, with no CTable
+ * and no per-chunk promise. Each chunk is checked once: against its sidecar's checksum where
+ * there is a sidecar for it (XXH64, hashed in the codec's memory on the way to the decoder,
+ * FORMAT.md §11.2), otherwise by the member's CRC-32. Used by `getColumns` on zip values,
+ * which are read whole.
  *
  * Only plain fixed-width columns (what bcolz writes) take this path; for anything else, or a
  * requested name the table does not have, it returns NOT_FAST and the caller uses CTable,
@@ -87,6 +97,13 @@ export async function readColumnsFast(
   return out;
 }
 
+/** The sidecar of chunk `i` (its member CRC-checked), or undefined when there is none. */
+function sidecarOf(member: MemberView, c: FixedColumn, i: number): ChunkStats | undefined {
+  const key = chunkStatsKey(c.prefix, i);
+  const bytes = member(key);
+  return bytes === undefined ? undefined : parseChunkStats(bytes, key, c.dtype);
+}
+
 /** Metadata of column `name`, or NOT_FAST for columns CTable must read (colz extensions). */
 function parseColumn(member: MemberView, name: string): FixedColumn | typeof NOT_FAST {
   const prefix = `${name}/`;
@@ -96,9 +113,11 @@ function parseColumn(member: MemberView, name: string): FixedColumn | typeof NOT
   const storageBytes = member(storageKey);
   if (sizesBytes === undefined || storageBytes === undefined) return NOT_FAST;
   const markerBytes = member(colzMetaKey(prefix));
+  let sidecars = false;
   if (markerBytes !== undefined) {
     const marker = parseColzMeta(markerBytes, colzMetaKey(prefix));
     if (marker.nullable || marker.logicalType === "utf8" || marker.logicalType === "binary") return NOT_FAST;
+    sidecars = marker.chunkStats;
   }
   const sizes = parseSizes(sizesBytes, sizesKey);
   const storage = parseStorage(storageBytes, storageKey);
@@ -109,7 +128,7 @@ function parseColumn(member: MemberView, name: string): FixedColumn | typeof NOT
   if (!(atomsize > 0 && storage.chunklen * atomsize <= 2 ** 31 - 17)) return NOT_FAST;
   const length = sizes.shape[0] as number;
   if (!Number.isSafeInteger(length * atomsize)) return NOT_FAST;
-  return { name, dtype, prefix, atomsize, chunklen: storage.chunklen, length };
+  return { name, dtype, prefix, atomsize, chunklen: storage.chunklen, length, sidecars };
 }
 
 /** The column's first `length` rows (stored byte order), every chunk decoded into its place. */
@@ -119,7 +138,10 @@ function decodeColumn(member: MemberView, c: FixedColumn, length: number): Uint8
   const nchunks = Math.ceil(length / c.chunklen);
   for (let i = 0; i < nchunks; i++) {
     const key = chunkKey(c.prefix, i);
-    const file = member(key);
+    // A chunk with a sidecar is checked against it below; the member's CRC-32 would be a second,
+    // slower pass over the same bytes. Without one, the CRC-32 is the check.
+    const stats = c.sidecars ? sidecarOf(member, c, i) : undefined;
+    const file = member(key, stats === undefined);
     if (file === undefined) {
       throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key} is missing but the column has ${c.length} rows`);
     }
@@ -136,10 +158,25 @@ function decodeColumn(member: MemberView, c: FixedColumn, length: number): Uint8
     const need = rows * c.atomsize;
     const storedRows = Math.min(c.chunklen, c.length - i * c.chunklen);
     checkChunkNbytes(key, info.nbytes, storedRows === c.chunklen, chunksize, storedRows, c.atomsize);
+    if (stats !== undefined && !sidecarMatches(stats, info.cbytes, info.nbytes)) {
+      // Stale sidecar (a foreign writer replaced the chunk): the member's CRC-32 checks it.
+      member(key, true);
+    }
+    const sidecar = stats !== undefined && sidecarMatches(stats, info.cbytes, info.nbytes) ? stats : undefined;
     const at = i * chunksize;
     try {
-      if (info.nbytes === need) decompress(chunk, dest.subarray(at, at + need));
-      else dest.set(decompress(chunk).subarray(0, need), at); // extra rows (leftover chunk, shorter table)
+      // The chunk is copied into the codec's memory anyway; its checksum is taken there.
+      const fill = (room: Uint8Array): Uint8Array => {
+        room.set(chunk);
+        const inCodec = room.subarray(0, chunk.length);
+        const problem = sidecar === undefined ? undefined : checksumProblem(sidecar, inCodec);
+        if (problem !== undefined) {
+          throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key}: ${problem}; the chunk is damaged`);
+        }
+        return inCodec;
+      };
+      if (info.nbytes === need) decompressFrom(chunk.length, fill, dest.subarray(at, at + need));
+      else dest.set((decompressFrom(chunk.length, fill) as Uint8Array).subarray(0, need), at); // extra rows
     } catch (e) {
       if (e instanceof BloscError) {
         throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${key}: ${e.message}`, { cause: e });

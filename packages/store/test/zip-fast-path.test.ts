@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import type { CTable } from "@colz/ctable";
-import { ZipBufferStore } from "@colz/format/node";
+import { encodeZipArchive, ZipBufferStore } from "@colz/format/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodeKey } from "../src/key-codec.js";
 import { KeyStore } from "../src/node.js";
@@ -129,9 +129,10 @@ describe("zip layout fast paths", () => {
     const bad = Buffer.from(good);
     bad[at + 5]! ^= 0x10;
     fs.writeFileSync(file, bad);
+    // Checked against the chunk's sidecar (XXH64), not by a CRC-32 pass over the member first.
     await expect(ks.getColumns("k")).rejects.toMatchObject({
       code: "ERR_CORRUPT_CHUNK",
-      message: expect.stringContaining("f/data/__2.blp"),
+      message: expect.stringMatching(/f\/data\/__2\.blp: XXH64 0x[0-9a-f]{16} does not match its sidecar/),
     });
     // Damaged metadata: the member CRC catches it before the JSON parser sees it.
     const sizes = (await zip.get("i/meta/sizes")) as Uint8Array;
@@ -145,6 +146,46 @@ describe("zip layout fast paths", () => {
     await expect(ks.getColumns("k")).rejects.toMatchObject({ code: "ERR_NOT_A_CONTAINER" });
     fs.writeFileSync(file, good);
     expect((await ks.getColumns("k"))?.f).toEqual(bigValue(5000).f);
+    await ks.close();
+  });
+
+  it("chunks without a sidecar, or with a stale one, are checked by the member's CRC-32", async () => {
+    const root = join(tempDir("fast"), "store");
+    const ks = await KeyStore.open(root, { mode: "a", sync: false });
+    const value = bigValue(5000);
+    await ks.set("plain", value, { chunklen: 1000, cparams: { clevel: 0 }, chunkStats: false });
+    await ks.set("stale", value, { chunklen: 1000, cparams: { clevel: 0 } });
+    // "stale": the archive rewritten (valid CRCs) with f's chunk-2 sidecar describing other sizes,
+    // as after a foreign writer replaced the chunk: it must be ignored, not trusted.
+    const staleFile = zipPath(root, "stale");
+    const original = await ZipBufferStore.open(fs.readFileSync(staleFile), staleFile);
+    const members = [...original.names()].map((name) => {
+      let bytes = original.getSync(name) as Uint8Array;
+      if (name === "f/data/__2.colz") {
+        const text = Buffer.from(bytes).toString("utf8");
+        const edited = text.replace(/"nbytes": \d+/, '"nbytes": 12345');
+        expect(edited).not.toBe(text);
+        bytes = new Uint8Array(Buffer.from(edited));
+      }
+      return { name, bytes };
+    });
+    fs.writeFileSync(staleFile, Buffer.concat(encodeZipArchive(members).parts));
+    expect(await ks.getColumns("stale")).toEqual(value);
+    for (const key of ["plain", "stale"]) {
+      const file = zipPath(root, key);
+      const good = fs.readFileSync(file);
+      const zip = await ZipBufferStore.open(good, file);
+      expect([...zip.names()].includes("f/data/__2.colz")).toBe(key === "stale");
+      const payload = (await zip.get("f/data/__2.blp")) as Uint8Array;
+      const bad = Buffer.from(good);
+      const at = bad.indexOf(Buffer.from(payload.subarray(100, 140)));
+      bad[at + 5]! ^= 0x10; // MEMCPYED payload: only a checksum can notice
+      fs.writeFileSync(file, bad);
+      await expect(ks.getColumns(key)).rejects.toMatchObject({
+        code: "ERR_CORRUPT_CHUNK",
+        message: expect.stringMatching(/"f\/data\/__2\.blp".*fails its CRC-32 check/),
+      });
+    }
     await ks.close();
   });
 });

@@ -5,11 +5,11 @@ import { markdownTable, textTable } from "../lib/table.mjs";
 /** What each measurement is, as the table names it. */
 export const LABELS = {
   scan: 'readColumn("price")',
-  scanNoCrc: 'readColumn("price"), no CRC check',
+  scanNoCrc: 'readColumn("price"), no checksum check',
   scanInto: 'readColumn("price", {out})',
-  scanIntoNoCrc: 'readColumn("price", {out}), no CRC check',
+  scanIntoNoCrc: 'readColumn("price", {out}), no checksum check',
   scanInto2: 'readColumn("price", {out, threads: 2})',
-  scanIntoNoCrc2: 'readColumn("price", {out, threads: 2}), no CRC check',
+  scanIntoNoCrc2: 'readColumn("price", {out, threads: 2}), no checksum check',
   readSyncRaw: "fs.readSync (raw file) into a warm array",
   decodeOnly: "decompress, chunks in memory",
   copy: "Float64Array.set (plain copy)",
@@ -51,7 +51,7 @@ export const COMPARISONS = [
     ours: "scanInto2",
     base: "copy",
     target: 0.5,
-    goal: "scan into a reused shared array with 2 threads ({out, threads: 2}, CRC checked)",
+    goal: "scan into a reused shared array with 2 threads ({out, threads: 2}, checksums checked)",
   },
   {
     id: "scanIntoNoCrc2/copy",
@@ -84,10 +84,10 @@ const COLUMNS = [
 export const LEGEND = [
   "ms = median wall time of one call over the samples; MB/s = 10^6 uncompressed bytes of the column(s) involved per second.",
   "colz/base = baseline time / colz time: above 1x colz is faster (for where: how much faster than scanning the column).",
-  "scan: the whole price column decoded into one new Float64Array (chunks decoded straight into it; CRC-32 of each chunk checked, the default).",
+  "scan: the whole price column decoded into one new Float64Array (chunks decoded straight into it; the XXH64 checksum of each chunk checked against its sidecar, the default).",
   "copy: Float64Array.prototype.set of the same bytes into a preallocated array; alloc + copy: slice(), a fresh 8-byte-per-row array each call (readColumn allocates one too).",
   "readFile: fs.readFileSync of the same bytes stored uncompressed, from the page cache.",
-  "scan, no allocation: the same read decoded into a preallocated array, readColumn(name, 0, n, {out}), reused across calls (CRC-32 checked; no checksums: the same without).",
+  "scan, no allocation: the same read decoded into a preallocated array, readColumn(name, 0, n, {out}), reused across calls (checksums checked; no checksums: the same without).",
   "scan, no allocation, 2 threads: the same read with {out, threads: 2} into a reused array backed by a SharedArrayBuffer: this thread and one worker thread each read, check and decode half of the chunks (the copy baseline stays single-threaded).",
   "scan vs reading raw: that scan against fs.readSync of the same bytes stored uncompressed (page cache) into the same warm array: decompressing vs reading.",
   "decode only: @colz/blosc-wasm decompressing the price chunks (already in memory) into one preallocated array: the codec's share of a scan.",

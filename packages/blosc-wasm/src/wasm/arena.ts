@@ -50,6 +50,19 @@ export class Arena {
     return this.view;
   }
 
+  /**
+   * Runs `use` on a copy of `data` placed above every region handed out, then releases it:
+   * unlike `reset` + `put` it leaves a caller's regions (and the generation) untouched.
+   */
+  withCopy<T>(data: Uint8Array, use: (ptr: number) => T): T {
+    const top = this.top;
+    try {
+      return use(this.put(data));
+    } finally {
+      this.top = top;
+    }
+  }
+
   /** Copies `data` into a fresh region and returns its offset. */
   put(data: Uint8Array): number {
     const ptr = this.alloc(data.length);

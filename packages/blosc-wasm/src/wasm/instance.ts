@@ -23,6 +23,8 @@ export interface KernelExports {
   unshuffleGather(typesize: number, len: number, ptrs: number, dst: number): number;
   bitshuffle(typesize: number, len: number, src: number, dst: number, tmp: number): number;
   bitunshuffle(typesize: number, len: number, src: number, dst: number, tmp: number): number;
+  /** XXH64 (seed 0); wasm's i64 arrives as a signed bigint. */
+  xxh64(p: number, len: number): bigint;
 }
 
 let kernels: KernelExports | undefined;

@@ -1,11 +1,11 @@
 import { decompress } from "@colz/blosc-wasm";
 import {
   CArrayReader,
+  checksumProblem,
   chunkInfoOf,
   chunkKey,
   chunkStatsKey,
   computeChunkStats,
-  crc32,
   getMetaFile,
   META_LIMITS,
   openValidity,
@@ -46,7 +46,7 @@ async function openReader(store: Store, prefix: string, report: Report): Promise
 /**
  * Verifies the carray at `prefix` of `store` and every extension carray it has: metadata parses
  * and agrees (meta/sizes nbytes, chunk sizes vs chunklen and leftover), every chunk file exists
- * and decodes, colz sidecars exist where meta/colz promises them and match the chunk (CRC-32,
+ * and decodes, colz sidecars exist where meta/colz promises them and match the chunk (checksum,
  * cbytes, nbytes, rows, nulls, NaN count, min, max), validity carrays are bool with the same
  * chunklen and enough rows, variable-length offsets never decrease nor point past the bytes.
  * Every problem goes to `report`; nothing is thrown for damaged data.
@@ -220,12 +220,9 @@ async function verifySidecar(
       );
       return;
     }
-    const crc = crc32(chunk);
-    if (crc !== stats.crc32) {
-      report.add(
-        chunkKey(reader.prefix, i),
-        `CRC-32 0x${crc.toString(16)} does not match its sidecar (0x${stats.crc32.toString(16)}): the chunk is damaged`,
-      );
+    const problem = checksumProblem(stats, chunk);
+    if (problem !== undefined) {
+      report.add(chunkKey(reader.prefix, i), `${problem}: the chunk is damaged`);
       return;
     }
     const storedRows = decoded.length / reader.atomsize;

@@ -1,10 +1,10 @@
 import type { ChunkInfo } from "@colz/blosc-wasm";
 import type { Dtype } from "../dtype/dtype.js";
 import { ColzError } from "../errors.js";
-import { crc32 } from "../store/crc32.js";
 import type { Store } from "../store/types.js";
 import {
   type ChunkStats,
+  checksumProblem,
   chunkStatsKey,
   parseChunkStats,
   sidecarMatches,
@@ -12,21 +12,21 @@ import {
 } from "./extensions/chunk-stats.js";
 import { META_LIMITS } from "./meta-io.js";
 
-// Checks chunks against their `data/__N.colz` sidecars (CRC-32 of the Blosc chunk) for one
+// Checks chunks against their `data/__N.colz` sidecars (checksum of the Blosc chunk) for one
 // reader snapshot. Sidecars are read once per snapshot, not once per chunk read: a second scan
 // of a column then opens one file per chunk instead of two. Only full chunks are cached: colz
 // never rewrites them (only a truncation does, and it commits a new snapshot), whereas the
 // partial last chunk and its sidecar are replaced by every append that reaches them.
 //
 // A cached sidecar could still be older than its chunk when another process truncated and
-// re-appended behind this snapshot. So a CRC mismatch against a cached sidecar is never
+// re-appended behind this snapshot. So a checksum mismatch against a cached sidecar is never
 // reported as damage on its own: the sidecar is read again and the chunk checked against that.
 
 /** A sidecar's statistics, or null when there is none. Only present sidecars are cached. */
 type Entry = ChunkStats | null;
 
 /**
- * The CRC-32 check of one carray's chunks, with its sidecars cached.
+ * The checksum check of one carray's chunks, with its sidecars cached.
  *
  * @example
  * const v = new ChunkVerifier(store, "price/", dtype, reader.nfull);
@@ -105,7 +105,9 @@ export class ChunkVerifier {
 
   /** Whether a cached entry passes as is; false sends the check to a fresh sidecar. */
   private matches(stats: Entry, chunk: Uint8Array, info: ChunkInfo): boolean {
-    return stats !== null && sidecarMatches(stats, info.cbytes, info.nbytes) && crc32(chunk) === stats.crc32;
+    return (
+      stats !== null && sidecarMatches(stats, info.cbytes, info.nbytes) && checksumProblem(stats, chunk) === undefined
+    );
   }
 
   private load(i: number, bytes: Uint8Array | undefined): Entry {

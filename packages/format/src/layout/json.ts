@@ -55,7 +55,33 @@ export function parsePyJson(input: string | Uint8Array, key: string, options: Pa
       throw new ColzError("ERR_CORRUPT_META", `${key}: not valid UTF-8 text`, { cause: e });
     }
   }
-  return new Parser(text, key, options.floatsAsPyFloat === true).parseDocument();
+  const keepFloats = options.floatsAsPyFloat === true;
+  // Most metadata is plain JSON, which the engine's parser reads many times faster (sidecars are
+  // parsed per chunk). It gives the same values unless the text has an integer past 2^53 (an
+  // integer token of 16+ digits goes to our parser, which makes it a bigint; fraction and
+  // exponent digits do not matter) or Python's NaN/Infinity (JSON.parse throws: our parser reads
+  // them, or reports the error with its position).
+  if (!keepFloats && !LONG_DIGIT_RUN.test(text)) {
+    try {
+      return JSON.parse(text) as PyJsonValue;
+    } catch {
+      // not plain JSON: the dialect parser below decides
+    }
+  }
+  return parsePyJsonText(text, key, keepFloats);
+}
+
+/** 16+ digits not part of a fraction or exponent: an integer token that may be past 2^53. */
+const LONG_DIGIT_RUN = /(?<![\d.])\d{16,}(?![\d.eE])/;
+
+/**
+ * The dialect parser proper, without the JSON.parse shortcut (tests compare the two).
+ *
+ * @example
+ * parsePyJsonText('{"a": NaN}', "meta/storage", false); // { a: NaN }
+ */
+export function parsePyJsonText(text: string, key: string, keepFloats: boolean): PyJsonValue {
+  return new Parser(text, key, keepFloats).parseDocument();
 }
 
 class Parser {

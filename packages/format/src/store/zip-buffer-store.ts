@@ -55,16 +55,18 @@ export class ZipBufferStore implements Store {
    * member. The local header is checked and the CRC-32 verified on every call: ERR_CORRUPT_META
    * for a bad local header, ERR_CORRUPT_CHUNK for a CRC mismatch, ERR_UNSUPPORTED for a
    * compressed or encrypted member; each names the member, the file and the offset.
+   * `checkCrc: false` skips only the CRC-32, for a caller that verifies the bytes itself (a
+   * chunk file against its sidecar's checksum, FORMAT.md §11.2).
    *
    * @example
    * const chunkFile = store.memberView("i/data/__0.blp");
    */
-  memberView(key: string): Uint8Array | undefined {
+  memberView(key: string, checkCrc = true): Uint8Array | undefined {
     if (this.closed) throw closedError(this.description, "get");
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     const data = this.locate(entry);
-    if (crc32(data) !== entry.crc32) {
+    if (checkCrc && crc32(data) !== entry.crc32) {
       throw new ColzError(
         "ERR_CORRUPT_CHUNK",
         `member ${JSON.stringify(key)} of ${this.description} at offset ${entry.dataOffset} fails its CRC-32 check`,

@@ -1,4 +1,4 @@
-import { compress, ready } from "@colz/blosc-wasm";
+import { compress, ready, xxh64 } from "@colz/blosc-wasm";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseDtype } from "../../src/dtype/dtype.js";
@@ -52,7 +52,7 @@ describe("crc32", () => {
 });
 
 describe("chunk sidecars (data/__N.colz)", () => {
-  it("written with each chunk: crc32, cbytes, rows, min/max; exact JSON", async () => {
+  it("written with each chunk: xxh64, cbytes, rows, min/max; exact JSON", async () => {
     const s = new MemoryStore();
     const w = await CArrayWriter.create(s, "", { dtype: "int32", chunklen: 4 });
     await w.writeChunk(0, new Uint8Array(new Int32Array([5, -3, 9, 0]).buffer));
@@ -60,11 +60,11 @@ describe("chunk sidecars (data/__N.colz)", () => {
     const blp = (await s.get("data/__0.blp"))!;
     const chunk = blp.subarray(16);
     expect(text(await s.get("data/__0.colz"))).toBe(
-      `{"crc32": ${crc32(chunk)}, "cbytes": ${chunk.length}, "nbytes": 16, "rows": 4, "nulls": 0, "nans": 0, "min": -3, "max": 9}\n`,
+      `{"xxh64": "${xxh64(chunk).toString(16).padStart(16, "0")}", "cbytes": ${chunk.length}, "nbytes": 16, "rows": 4, "nulls": 0, "nans": 0, "min": -3, "max": 9}\n`,
     );
     const r = await CArrayReader.open(s, "");
     expect(await r.readChunkStats(0)).toEqual({
-      crc32: crc32(chunk),
+      xxh64: xxh64(chunk),
       cbytes: chunk.length,
       nbytes: 16,
       rows: 4,
@@ -87,7 +87,7 @@ describe("chunk sidecars (data/__N.colz)", () => {
     f[f.length - 1]! ^= 1; // raw payload byte: Blosc cannot notice
     await s.set("c/data/__0.blp", f);
     const r = await CArrayReader.open(s, "c/");
-    await expectColzError(() => r.readChunk(0), "ERR_CORRUPT_CHUNK", "c/data/__0.blp: CRC-32");
+    await expectColzError(() => r.readChunk(0), "ERR_CORRUPT_CHUNK", "c/data/__0.blp: XXH64");
     const unchecked = await CArrayReader.open(s, "c/", { verifyChecksums: false });
     expect([...(await unchecked.readChunk(0))]).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
     // a missing sidecar just means no stats
@@ -97,6 +97,38 @@ describe("chunk sidecars (data/__N.colz)", () => {
     // a malformed sidecar is corrupt metadata naming it
     await setText(s, "c/data/__0.colz", "{");
     await expectColzError(() => r.readChunk(0), "ERR_CORRUPT_META", "c/data/__0.colz");
+  });
+
+  it("sidecars of earlier colz versions (CRC-32) are still verified; both checksums are when both are there", async () => {
+    const s = new MemoryStore();
+    const w = await CArrayWriter.create(s, "c/", { dtype: "uint8", chunklen: 8, cparams: { clevel: 0 } });
+    await w.writeChunk(0, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    await w.commit(8);
+    const file = (await s.get("c/data/__0.blp"))!;
+    const chunk = file.subarray(16);
+    const tail = `"cbytes": ${chunk.length}, "nbytes": 8, "rows": 8, "nulls": 0, "nans": 0, "min": 1, "max": 8}\n`;
+    const hex = xxh64(chunk).toString(16).padStart(16, "0");
+    const crc = crc32(chunk);
+    const cases = [
+      { sidecar: `{"crc32": ${crc}, ${tail}`, sound: true, message: "CRC-32" },
+      { sidecar: `{"xxh64": "${hex}", "crc32": ${crc}, ${tail}`, sound: true, message: "XXH64" },
+      { sidecar: `{"xxh64": "${hex}", "crc32": ${(crc ^ 1) >>> 0}, ${tail}`, sound: false, message: "CRC-32 0x" },
+    ];
+    for (const c of cases) {
+      await setText(s, "c/data/__0.colz", c.sidecar);
+      await s.set("c/data/__0.blp", file);
+      const r = await CArrayReader.open(s, "c/");
+      if (!c.sound) {
+        await expectColzError(() => r.readChunk(0), "ERR_CORRUPT_CHUNK", c.message);
+        continue;
+      }
+      expect([...(await r.readChunk(0))]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const damaged = file.slice();
+      damaged[damaged.length - 1]! ^= 1; // raw payload byte: Blosc cannot notice
+      await s.set("c/data/__0.blp", damaged);
+      const fresh = await CArrayReader.open(s, "c/");
+      await expectColzError(() => fresh.readChunk(0), "ERR_CORRUPT_CHUNK", c.message);
+    }
   });
 
   it("a sidecar left stale by a foreign writer (bcolz append) is ignored: no error, no stats", async () => {
@@ -240,6 +272,19 @@ describe("chunk sidecars (data/__N.colz)", () => {
       "ERR_CORRUPT_META",
       "d/__1.colz",
     );
+    const rest = '"cbytes": 1, "nbytes": 1, "rows": 1, "nulls": 0, "nans": 0, "min": 5, "max": 6}';
+    await expectColzError(
+      () => parseChunkStats(bytes(`{${rest}`), "d/__2.colz", i8),
+      "ERR_CORRUPT_META",
+      "no checksum",
+    );
+    for (const bad of ['"ABCDEF0123456789"', '"abc"', "12", '"0x0123456789abcd"']) {
+      await expectColzError(
+        () => parseChunkStats(bytes(`{"xxh64": ${bad}, ${rest}`), "d/__3.colz", i8),
+        "ERR_CORRUPT_META",
+        'd/__3.colz: "xxh64" must be',
+      );
+    }
     await expectColzError(
       () =>
         parseChunkStats(

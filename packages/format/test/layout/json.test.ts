@@ -1,9 +1,49 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dumpPyJson, encodePyJsonFile, PyFloat, parsePyJson, pyFloatRepr } from "../../src/layout/json.js";
+import {
+  dumpPyJson,
+  encodePyJsonFile,
+  PyFloat,
+  parsePyJson,
+  parsePyJsonText,
+  pyFloatRepr,
+} from "../../src/layout/json.js";
 import { expectColzError, python, text } from "./helpers.js";
 
 describe("parsePyJson", () => {
+  it("reads plain JSON through JSON.parse exactly as the dialect parser does", () => {
+    // Integers near and past 2^53 and long float digit runs are the cases the shortcut must leave alone.
+    const edgeNumber = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map((b) => ({ raw: b.toString() })),
+      fc.constantFrom(2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e15, 123456789012345.6),
+    );
+    const leaf = fc.oneof(fc.string(), fc.boolean(), fc.constant(null), edgeNumber);
+    const doc = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, leaf, tie("array"), tie("object")),
+      array: fc.array(tie("value"), { maxLength: 5 }),
+      object: fc.dictionary(fc.string(), tie("value"), { maxKeys: 5 }),
+    })).value;
+    const render = (v: unknown): string => {
+      if (v !== null && typeof v === "object" && "raw" in v) return (v as { raw: string }).raw;
+      if (Array.isArray(v)) return `[${v.map(render).join(", ")}]`;
+      if (v !== null && typeof v === "object") {
+        return `{${Object.entries(v)
+          .map(([k, x]) => `${JSON.stringify(k)}: ${render(x)}`)
+          .join(", ")}}`;
+      }
+      return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+    };
+    fc.assert(
+      fc.property(doc, (v) => {
+        const text = render(v);
+        expect(parsePyJson(text, "k")).toEqual(parsePyJsonText(text, "k", false));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("reads Python's tokens and big integers", () => {
     expect(parsePyJson('{"a": NaN, "b": Infinity, "c": -Infinity, "d": [1, 2.5, -0.0, 1e-05]}', "k")).toEqual({
       a: Number.NaN,

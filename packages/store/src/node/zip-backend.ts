@@ -66,7 +66,7 @@ export class ZipBackend implements KeyBackend {
     if (whole.kind === "other") return NOT_FAST;
     try {
       const zip = await ZipBufferStore.open(whole.bytes, file);
-      return await readColumnsFast((key) => zip.memberView(key), names);
+      return await readColumnsFast((key, checkCrc) => zip.memberView(key, checkCrc), names);
     } finally {
       this.buffers.give(whole.buffer);
     }

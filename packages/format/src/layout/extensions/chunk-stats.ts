@@ -1,3 +1,4 @@
+import { xxh64 } from "@colz/blosc-wasm";
 import type { Dtype } from "../../dtype/dtype.js";
 import { isBigIntDtype } from "../../dtype/dtype.js";
 import { HOST_LITTLE_ENDIAN, toTypedArray } from "../../dtype/typed-arrays.js";
@@ -6,13 +7,17 @@ import { crc32 } from "../../store/crc32.js";
 import { encodePyJsonFile, PyFloat, type PyJsonValue, parsePyJson } from "../json.js";
 
 // `data/__N.colz`: a sidecar next to `data/__N.blp` that bcolz never opens (it only opens the
-// chunk files its metadata names). It carries a CRC-32 of the Blosc chunk, so bit flips are
+// chunk files its metadata names). It carries a checksum of the Blosc chunk, so bit flips are
 // caught even in MEMCPYED chunks, and min/max/null counts that let scans skip whole chunks.
+// The checksum is XXH64 (about 4x faster than CRC-32 here, and paid on every chunk read);
+// sidecars written by colz pre-releases carry a CRC-32 instead, which is still verified.
 
 /** Per-chunk statistics and checksum. Statistics cover every row stored in the chunk file. */
 export interface ChunkStats {
-  /** CRC-32 (IEEE) of the Blosc chunk bytes (the file from offset 16 to 16 + cbytes). */
-  crc32: number;
+  /** XXH64 (seed 0) of the Blosc chunk bytes (the file from offset 16 to 16 + cbytes). */
+  xxh64?: bigint;
+  /** CRC-32 (IEEE) of the same bytes: what sidecars written by colz pre-releases carry instead. */
+  crc32?: number;
   /** Blosc cbytes of the chunk (header included). */
   cbytes: number;
   /** Blosc nbytes of the chunk (its uncompressed size). */
@@ -61,7 +66,7 @@ export function computeChunkStats(
   let nulls = 0;
   if (validity !== undefined) for (let r = 0; r < rows; r++) if (validity[r] === 0) nulls++;
   const stats: ChunkStats = {
-    crc32: crc32(bloscChunk),
+    xxh64: xxh64(bloscChunk),
     cbytes: bloscChunk.length,
     nbytes: rowsBytes.length,
     rows,
@@ -202,14 +207,16 @@ function statValue(v: number | bigint | null, dtype: Dtype): PyJsonValue {
 }
 
 /**
- * The bytes of a sidecar, keys in the fixed order crc32, cbytes, nbytes, rows, nulls, nans, min, max.
+ * The bytes of a sidecar, keys in the fixed order xxh64 (16 lowercase hex digits) or crc32,
+ * cbytes, nbytes, rows, nulls, nans, min, max.
  *
  * @example
  * await store.set(chunkStatsKey(prefix, i), encodeChunkStats(stats, dtype));
  */
 export function encodeChunkStats(stats: ChunkStats, dtype: Dtype): Uint8Array {
   return encodePyJsonFile({
-    crc32: stats.crc32,
+    ...(stats.xxh64 !== undefined ? { xxh64: hex64(stats.xxh64) } : {}),
+    ...(stats.crc32 !== undefined ? { crc32: stats.crc32 } : {}),
     cbytes: stats.cbytes,
     nbytes: stats.nbytes,
     rows: stats.rows,
@@ -248,8 +255,16 @@ export function parseChunkStats(bytes: Uint8Array, key: string, dtype: Dtype): C
     }
     return n;
   };
+  const hash = v.xxh64;
+  if (hash !== undefined && (typeof hash !== "string" || !/^[0-9a-f]{16}$/.test(hash))) {
+    throw new ColzError("ERR_CORRUPT_META", `${key}: "xxh64" must be a string of 16 lowercase hex digits`);
+  }
+  if (hash === undefined && v.crc32 === undefined) {
+    throw new ColzError("ERR_CORRUPT_META", `${key}: has no checksum (neither "xxh64" nor "crc32")`);
+  }
   return {
-    crc32: int("crc32", 0xffffffff),
+    ...(hash !== undefined ? { xxh64: BigInt(`0x${hash}`) } : {}),
+    ...(v.crc32 !== undefined ? { crc32: int("crc32", 0xffffffff) } : {}),
     cbytes: int("cbytes", 2 ** 32 - 1),
     nbytes: int("nbytes", 2 ** 32 - 1),
     rows: int("rows", Number.MAX_SAFE_INTEGER),
@@ -273,20 +288,43 @@ export function sidecarMatches(stats: ChunkStats, cbytes: number, nbytes: number
 }
 
 /**
- * Throws ERR_CORRUPT_CHUNK naming `chunkKey` unless the Blosc chunk's CRC-32 is the sidecar's.
+ * Why the Blosc chunk's checksum differs from the sidecar's (every checksum the sidecar has is
+ * checked), or undefined when it matches. Call it only for a matching sidecar (`sidecarMatches`).
+ *
+ * @example
+ * const problem = checksumProblem(stats, bloscChunk); // "XXH64 0x... does not match its sidecar (0x...)"
+ */
+export function checksumProblem(stats: ChunkStats, bloscChunk: Uint8Array): string | undefined {
+  if (stats.xxh64 !== undefined) {
+    const h = xxh64(bloscChunk);
+    if (h !== stats.xxh64) return `XXH64 0x${hex64(h)} does not match its sidecar (0x${hex64(stats.xxh64)})`;
+  }
+  if (stats.crc32 !== undefined) {
+    const crc = crc32(bloscChunk);
+    if (crc !== stats.crc32) {
+      return `CRC-32 0x${crc.toString(16)} does not match its sidecar (0x${stats.crc32.toString(16)})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Throws ERR_CORRUPT_CHUNK naming `chunkKey` unless the Blosc chunk's checksum is the sidecar's.
  * Call it only for a matching sidecar (`sidecarMatches`).
  *
  * @example
  * verifyChunkStats(stats, bloscChunk, "data/__0.blp");
  */
 export function verifyChunkStats(stats: ChunkStats, bloscChunk: Uint8Array, chunkKey: string): void {
-  const crc = crc32(bloscChunk);
-  if (crc !== stats.crc32) {
-    throw new ColzError(
-      "ERR_CORRUPT_CHUNK",
-      `chunk file ${chunkKey}: CRC-32 0x${crc.toString(16)} does not match its sidecar (0x${stats.crc32.toString(16)}); the chunk is damaged`,
-    );
+  const problem = checksumProblem(stats, bloscChunk);
+  if (problem !== undefined) {
+    throw new ColzError("ERR_CORRUPT_CHUNK", `chunk file ${chunkKey}: ${problem}; the chunk is damaged`);
   }
+}
+
+/** A 64-bit checksum as sidecars spell it: 16 lowercase hex digits. */
+function hex64(h: bigint): string {
+  return h.toString(16).padStart(16, "0");
 }
 
 /**
