@@ -132,6 +132,7 @@ export {
   checkThreads,
   MAX_READ_THREADS,
   type ReadRowsOptions,
+  type RunFailure,
   splitRows,
   type WorkerScanJob,
 } from "./layout/worker-scan.js";

@@ -4,7 +4,7 @@ import type { FileHandle } from "node:fs/promises";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { ColzError } from "../errors.js";
-import type { WorkerScanJob } from "../layout/worker-scan.js";
+import type { RunFailure, WorkerScanJob } from "../layout/worker-scan.js";
 import { fsyncDir, readFully } from "./file-io.js";
 import { closedError, ioError, readOnlyError, SerialQueue } from "./guards.js";
 import { InProcessLock } from "./in-process-lock.js";
@@ -191,11 +191,11 @@ export class DirectoryStore implements Store {
   }
 
   /**
-   * Runs parts of a threaded scan on the process's scan workers (see scan-pool.ts); each worker
+   * Runs the shares of a threaded scan on the process's scan workers (see scan-pool.ts); each worker
    * opens this directory read-only by its path, which is also this store's description, so its
    * errors read like this store's. @example await Promise.all(store.scanInWorkers(jobs));
    */
-  scanInWorkers(jobs: readonly WorkerScanJob[]): Promise<void>[] {
+  scanInWorkers(jobs: readonly WorkerScanJob[]): Promise<RunFailure | undefined>[] {
     if (this.closed) throw closedError(this.description, "scanInWorkers");
     return runScanJobs(this.description, jobs);
   }

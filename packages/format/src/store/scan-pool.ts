@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { ColzError, type ColzErrorCode } from "../errors.js";
-import type { WorkerScanJob } from "../layout/worker-scan.js";
+import type { RunFailure, WorkerScanJob } from "../layout/worker-scan.js";
 
 // The worker threads of threaded scans (`readRows(..., { threads })` on directory stores): one
 // pool per process, created lazily, grown to the most threads a read asked for, reused by every
@@ -16,13 +16,13 @@ export interface ScanRequest {
   job: WorkerScanJob;
 }
 
-/** What a worker answers: success, or the error it met (ColzError code + message). */
+/** What a worker answers: every run it took was read, or the lowest it failed and why (ColzError code + message). */
 export type ScanReply =
   | { id: number; ok: true }
-  | { id: number; ok: false; code: ColzErrorCode | undefined; name: string; message: string };
+  | { id: number; ok: false; run: number; code: ColzErrorCode | undefined; name: string; message: string };
 
 interface Pending {
-  resolve: () => void;
+  resolve: (failure: RunFailure | undefined) => void;
   reject: (e: unknown) => void;
 }
 
@@ -36,19 +36,20 @@ let nextId = 1;
 let jobsRun = 0;
 
 /**
- * Runs `jobs` (parts of one scan of the directory store at `root`) on worker threads, job k on
- * worker k, starting workers as needed. One promise per job.
+ * Runs `jobs` (the worker shares of one scan of the directory store at `root`) on worker
+ * threads, job k on worker k, starting workers as needed. One promise per job: see
+ * `Store.scanInWorkers`.
  *
  * @example
  * await Promise.all(runScanJobs("/data/t.bcolz", jobs));
  */
-export function runScanJobs(root: string, jobs: readonly WorkerScanJob[]): Promise<void>[] {
+export function runScanJobs(root: string, jobs: readonly WorkerScanJob[]): Promise<RunFailure | undefined>[] {
   while (slots.length < jobs.length) slots.push(startWorker());
   return jobs.map((job, k) => {
     const slot = slots[k]!;
     const id = nextId++;
     jobsRun++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RunFailure | undefined>((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       const request: ScanRequest = { id, root, job };
@@ -97,8 +98,8 @@ function startWorker(): Slot {
     if (p === undefined) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) worker.unref();
-    if (reply.ok) p.resolve();
-    else p.reject(rebuild(reply));
+    if (reply.ok) p.resolve(undefined);
+    else p.resolve({ run: reply.run, error: rebuild(reply) });
   });
   // A worker that dies (crash, out of memory) fails its jobs and leaves the pool; the next read starts another.
   const drop = (why: unknown) => {

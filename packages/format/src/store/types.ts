@@ -1,4 +1,4 @@
-import type { WorkerScanJob } from "../layout/worker-scan.js";
+import type { RunFailure, WorkerScanJob } from "../layout/worker-scan.js";
 
 /**
  * A byte-level key/value store: everything persistent in colz is a set of keys holding bytes,
@@ -62,12 +62,14 @@ export interface Store {
   getSync?(key: string): Uint8Array | undefined;
 
   /**
-   * Optional: runs parts of a scan on worker threads, one job per worker, each opening this
-   * store's files itself (Node directory stores). Resolves when the job's rows are in its shared
-   * buffer; rejects with the ColzError the worker met (code and message as on this thread).
-   * Scans use it for `threads > 1`; stores without it are scanned on the calling thread.
+   * Optional: runs a scan's shares on worker threads, one job per worker, each opening this
+   * store's files itself (Node directory stores) and taking runs until none is left. Resolves
+   * when the worker has no run left: with undefined, or with the lowest run it failed to read
+   * and the ColzError it met (code and message as on this thread). Rejects when the worker
+   * itself failed (its runs may be unread). Scans use it for `threads > 1`; stores without it
+   * are scanned on the calling thread.
    */
-  scanInWorkers?(jobs: readonly WorkerScanJob[]): Promise<void>[];
+  scanInWorkers?(jobs: readonly WorkerScanJob[]): Promise<RunFailure | undefined>[];
 }
 
 export interface LockOptions {

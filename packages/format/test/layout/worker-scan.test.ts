@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isColzError } from "../../src/errors.js";
-import { checkThreads, splitRows } from "../../src/layout/worker-scan.js";
+import { checkThreads, splitRows, takeRuns } from "../../src/layout/worker-scan.js";
 
 // How a threaded scan divides its rows (the worker threads themselves run in @colz/ctable's
 // tests, against the built package: the worker script only exists in dist/).
@@ -57,5 +58,41 @@ describe("splitRows", () => {
       expect(isColzError(err, "ERR_BAD_ARGUMENT"), String(bad)).toBe(true);
       expect((err as Error).message).toMatch(/readRows: threads must be an integer/);
     }
+  });
+});
+
+describe("takeRuns", () => {
+  it("threads sharing a counter read every run exactly once; the lowest failing run is reported", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 60 }),
+        fc.uniqueArray(fc.nat(45), { maxLength: 4 }),
+        async (nruns, threads, delays, failing) => {
+          const runs = Array.from({ length: nruns }, (_, k) => [k * 10, k * 10 + 10] as [number, number]);
+          const next = new Int32Array(new SharedArrayBuffer(4));
+          const reads = new Array<number>(nruns).fill(0);
+          let step = 0;
+          const outcomes = await Promise.all(
+            Array.from({ length: threads }, () =>
+              takeRuns(runs, next, async (k, a, b) => {
+                expect([a, b]).toEqual(runs[k]);
+                reads[k]!++;
+                // Threads of uneven speed: some runs take a few turns of the event loop.
+                for (let t = delays[step++ % delays.length]!; t > 0; t--) await Promise.resolve();
+                if (failing.includes(k)) throw new Error(`run ${k}`);
+              }),
+            ),
+          );
+          expect(reads.every((n) => n === 1)).toBe(true);
+          const met = outcomes.filter((o) => o !== undefined).map((o) => o.run);
+          const lowest = failing.filter((k) => k < nruns).sort((x, y) => x - y)[0];
+          expect(met.length === 0 ? undefined : Math.min(...met)).toBe(lowest);
+          for (const o of outcomes) if (o !== undefined) expect((o.error as Error).message).toBe(`run ${o.run}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
