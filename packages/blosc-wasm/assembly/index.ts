@@ -8,3 +8,4 @@ export { shuffle, unshuffle } from "./shuffle";
 export { unshuffleGather } from "./unshuffle-gather";
 export { bitshuffle, bitunshuffle } from "./bitshuffle";
 export { xxh64 } from "./xxh64";
+export { int64Range } from "./int64-range";

@@ -6,6 +6,7 @@ export { compress } from "./compress.js";
 export { decompress, decompressFrom } from "./decompress.js";
 export { BloscError, type BloscErrorCode } from "./errors.js";
 export { type ChunkInfo, chunkInfo, HEADER_SIZE } from "./header.js";
+export { int64Range } from "./int64-range.js";
 export { computeBlocksize } from "./layout.js";
 export { lz4CompressBlock, lz4CompressBound, lz4DecompressBlock } from "./lz4-block.js";
 export type { ChunkCname, Cname, CompressOptions, Shuffle } from "./params.js";

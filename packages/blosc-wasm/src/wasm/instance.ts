@@ -25,6 +25,7 @@ export interface KernelExports {
   bitunshuffle(typesize: number, len: number, src: number, dst: number, tmp: number): number;
   /** XXH64 (seed 0); wasm's i64 arrives as a signed bigint. */
   xxh64(p: number, len: number): bigint;
+  int64Range(p: number, n: number, unsigned: number, out: number): void;
 }
 
 let kernels: KernelExports | undefined;

@@ -1,4 +1,4 @@
-import { xxh64 } from "@colz/blosc-wasm";
+import { int64Range as int64RangeWasm, xxh64 } from "@colz/blosc-wasm";
 import type { Dtype } from "../../dtype/dtype.js";
 import { isBigIntDtype } from "../../dtype/dtype.js";
 import { HOST_LITTLE_ENDIAN, toTypedArray } from "../../dtype/typed-arrays.js";
@@ -138,6 +138,11 @@ function int64Range(
   validity: Uint8Array | undefined,
 ): { min: bigint | null; max: bigint | null; nats: number } {
   if (!HOST_LITTLE_ENDIAN) return int64RangeBigInt(v, timeLike, atomItems, validity);
+  if (validity === undefined && !timeLike) {
+    // Every value counts (no nulls, no NaT): the codec's SIMD kernel, several times this loop's speed.
+    const range = int64RangeWasm(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), signed);
+    return { min: range?.min ?? null, max: range?.max ?? null, nats: 0 };
+  }
   const words = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
   const his = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
   // Signed high words compare as int32; unsigned ones as uint32 (flip the sign bit to compare as int32).
