@@ -22,7 +22,10 @@ function model(values: readonly bigint[]): { min: bigint; max: bigint } | undefi
 function bytesOf(values: readonly bigint[], signed: boolean, shift: number): Uint8Array {
   const buf = new Uint8Array(shift + values.length * 8 + 3).fill(0x5a);
   const view = new DataView(buf.buffer, shift);
-  values.forEach((v, i) => (signed ? view.setBigInt64(i * 8, v, true) : view.setBigUint64(i * 8, v, true)));
+  for (const [i, v] of values.entries()) {
+    if (signed) view.setBigInt64(i * 8, v, true);
+    else view.setBigUint64(i * 8, v, true);
+  }
   return buf.subarray(shift, shift + values.length * 8);
 }
 
