@@ -43,8 +43,12 @@ export class PhysicalArray {
   readonly chunksize: number;
   private len: number;
   private committedLen: number;
-  /** Writers only: the rows [tailStart, len) of the partial last chunk. */
-  private tail: Uint8Array | undefined;
+  /**
+   * Writers only: the rows [tailStart, len) of the partial last chunk. Grown as rows arrive (at
+   * most one chunk): a table written in one go only ever mirrors its leftover rows, and a
+   * chunk-sized zeroed buffer per column would cost more than the copy it holds.
+   */
+  private tail = new Uint8Array(0);
   private tailStart = 0;
   private cache: { index: number; bytes: Uint8Array } | undefined;
   private readonly statsCache = new Map<number, ChunkStats | null>();
@@ -100,9 +104,17 @@ export class PhysicalArray {
 
   private async loadTail(): Promise<void> {
     if (!this.options.writable) return;
-    this.tail ??= new Uint8Array(this.chunksize);
     this.tailStart = Math.floor(this.len / this.chunklen) * this.chunklen;
+    this.growTail((this.len - this.tailStart) * this.atomsize, 0);
     if (this.len > this.tailStart) await this.reader.readRows(this.tailStart, this.len, this.tail);
+  }
+
+  /** Makes the mirror hold at least `bytes`, keeping its first `keep` bytes. */
+  private growTail(bytes: number, keep: number): void {
+    if (this.tail.length >= bytes) return;
+    const grown = new Uint8Array(Math.min(this.chunksize, Math.max(bytes, 2 * this.tail.length)));
+    grown.set(this.tail.subarray(0, keep));
+    this.tail = grown;
   }
 
   /**
@@ -117,10 +129,14 @@ export class PhysicalArray {
     const newLen = this.len + rows;
     const newTailStart = Math.floor(newLen / this.chunklen) * this.chunklen;
     if (newTailStart === this.tailStart) {
-      this.tail!.set(bytes, (this.len - this.tailStart) * as);
+      const at = (this.len - this.tailStart) * as;
+      this.growTail(at + bytes.length, at);
+      this.tail.set(bytes, at);
     } else {
       // Every row of the new partial chunk comes from `bytes`: the old partial chunk filled up.
-      this.tail!.set(bytes.subarray((newTailStart - this.len) * as), 0);
+      const rest = bytes.subarray((newTailStart - this.len) * as);
+      this.growTail(rest.length, 0);
+      this.tail.set(rest, 0);
       this.tailStart = newTailStart;
     }
     this.len = newLen;
@@ -179,7 +195,7 @@ export class PhysicalArray {
   async chunkBytes(i: number): Promise<Uint8Array> {
     const L = this.chunklen;
     if (this.options.writable && i === Math.floor(this.len / L)) {
-      return this.tail!.subarray(0, (this.len - this.tailStart) * this.atomsize);
+      return this.tail.subarray(0, (this.len - this.tailStart) * this.atomsize);
     }
     if (this.cache?.index === i) return this.cache.bytes;
     const committedChunk = !this.options.writable || (i + 1) * L <= this.committedLen;

@@ -16,7 +16,7 @@ import { type CArrayWriter, commitCArrays } from "./carray-writer.js";
  * await a.flush();
  */
 export class CArrayAppender {
-  private readonly buffer: Uint8Array;
+  private buffer: Uint8Array;
   private readonly validBuffer: Uint8Array | undefined;
   /** Rows in the leftover buffer (chunk index = `chunkIndex`). */
   private fill: number;
@@ -30,8 +30,9 @@ export class CArrayAppender {
     leftover: Uint8Array,
     leftoverValid: Uint8Array | undefined,
   ) {
-    this.buffer = new Uint8Array(writer.chunksize);
-    this.buffer.set(leftover);
+    // Grown as rows arrive, up to one chunk: appends of whole chunks never touch it, so a table
+    // written in one go only buffers its leftover rows.
+    this.buffer = new Uint8Array(leftover);
     this.fill = leftover.length / writer.atomsize;
     this.chunkIndex = Math.floor(writer.length / writer.chunklen);
     if (validity !== undefined) {
@@ -109,6 +110,7 @@ export class CArrayAppender {
         continue;
       }
       const take = Math.min(rows - done, chunklen - this.fill);
+      this.growBuffer((this.fill + take) * atomsize);
       this.buffer.set(rowsBytes.subarray(done * atomsize, (done + take) * atomsize), this.fill * atomsize);
       if (this.validBuffer !== undefined) {
         if (valid === undefined) this.validBuffer.fill(1, this.fill, this.fill + take);
@@ -124,6 +126,14 @@ export class CArrayAppender {
         this.dirty = false;
       }
     }
+  }
+
+  /** Makes the buffer hold at least `bytes`, keeping the rows it has. */
+  private growBuffer(bytes: number): void {
+    if (this.buffer.length >= bytes) return;
+    const grown = new Uint8Array(Math.min(this.writer.chunksize, Math.max(bytes, 2 * this.buffer.length)));
+    grown.set(this.buffer.subarray(0, this.fill * this.writer.atomsize));
+    this.buffer = grown;
   }
 
   private async writeBuffer(): Promise<void> {
