@@ -21,10 +21,11 @@ export function asBytes(data: ArrayBufferView | ArrayBuffer, what: string): Uint
   throw new BloscError("ERR_BAD_PARAMS", `${what} must be a typed array, DataView or ArrayBuffer`);
 }
 
-function memcpyedChunk(src: Uint8Array, flags: number, typesize: number, blocksize: number): Uint8Array {
-  const out = new Uint8Array(HEADER_SIZE + src.length);
-  writeHeader(out, flags | FLAG_MEMCPYED, typesize, src.length, blocksize, out.length);
-  out.set(src, HEADER_SIZE);
+function memcpyedChunk(src: Uint8Array, flags: number, o: ResolvedOptions, blocksize: number): Uint8Array {
+  const out = new Uint8Array(o.headroom + HEADER_SIZE + src.length);
+  const chunk = out.subarray(o.headroom);
+  writeHeader(chunk, flags | FLAG_MEMCPYED, o.typesize, src.length, blocksize, chunk.length);
+  chunk.set(src, HEADER_SIZE);
   return out;
 }
 
@@ -108,15 +109,16 @@ export function compress(src: ArrayBufferView | ArrayBuffer, options: CompressOp
   if (o.shuffle === "shuffle") flags |= FLAG_SHUFFLE;
   if (o.shuffle === "bitshuffle") flags |= FLAG_BITSHUFFLE;
   if (!splitBlock(o.cname, o.typesize, blocksize)) flags |= FLAG_DONT_SPLIT;
-  if (nbytes === 0) return memcpyedChunk(bytes, flags, o.typesize, 1);
-  if (o.clevel === 0 || nbytes < MIN_BUFFERSIZE) return memcpyedChunk(bytes, flags, o.typesize, blocksize);
+  if (nbytes === 0) return memcpyedChunk(bytes, flags, o, 1);
+  if (o.clevel === 0 || nbytes < MIN_BUFFERSIZE) return memcpyedChunk(bytes, flags, o, blocksize);
 
   const a = arena();
   a.reset();
   const inPtr = a.put(bytes);
   const done = compressBlocks(a, o, inPtr, nbytes, blocksize, flags);
-  if (done === 0) return memcpyedChunk(bytes, flags, o.typesize, blocksize);
-  const out = a.bytes().slice(done.outPtr, done.outPtr + done.ntbytes);
-  writeHeader(out, flags, o.typesize, nbytes, blocksize, done.ntbytes);
+  if (done === 0) return memcpyedChunk(bytes, flags, o, blocksize);
+  const out = new Uint8Array(o.headroom + done.ntbytes);
+  out.set(a.bytes().subarray(done.outPtr, done.outPtr + done.ntbytes), o.headroom);
+  writeHeader(out.subarray(o.headroom), flags, o.typesize, nbytes, blocksize, done.ntbytes);
   return out;
 }

@@ -17,6 +17,12 @@ export interface CompressOptions {
   cname?: Cname;
   /** Force a block size in bytes (0 or undefined: automatic, as c-blosc 1.21 chooses). */
   blocksize?: number;
+  /**
+   * Zero bytes to leave before the chunk in the returned array (0..4096, default 0): room for a
+   * container's header (bcolz chunk files start with 16 bytes), written in place instead of
+   * copying the chunk into a larger array. The chunk is `result.subarray(headroom)`.
+   */
+  headroom?: number;
 }
 
 export interface ResolvedOptions {
@@ -25,6 +31,7 @@ export interface ResolvedOptions {
   shuffle: Shuffle;
   cname: Cname;
   blocksize: number;
+  headroom: number;
 }
 
 /** Largest nbytes a Blosc1 chunk can describe (int32 sizes, including the 16-byte header). */
@@ -44,7 +51,7 @@ export function resolveOptions(options: CompressOptions): ResolvedOptions {
   if (options === null || typeof options !== "object") {
     throw new BloscError("ERR_BAD_PARAMS", "compress options must be an object with at least `typesize`");
   }
-  const { typesize, clevel = 5, shuffle = "shuffle", cname = "lz4", blocksize = 0 } = options;
+  const { typesize, clevel = 5, shuffle = "shuffle", cname = "lz4", blocksize = 0, headroom = 0 } = options;
   if (!isInt(typesize) || typesize < 1) {
     throw new BloscError("ERR_BAD_PARAMS", `typesize must be a positive integer, got ${String(typesize)}`);
   }
@@ -66,5 +73,8 @@ export function resolveOptions(options: CompressOptions): ResolvedOptions {
   if (!isInt(blocksize) || blocksize < 0) {
     throw new BloscError("ERR_BAD_PARAMS", `blocksize must be a non-negative integer, got ${String(blocksize)}`);
   }
-  return { typesize: typesize > 255 ? 1 : typesize, clevel, shuffle, cname, blocksize };
+  if (!isInt(headroom) || headroom < 0 || headroom > 4096) {
+    throw new BloscError("ERR_BAD_PARAMS", `headroom must be an integer from 0 to 4096, got ${String(headroom)}`);
+  }
+  return { typesize: typesize > 255 ? 1 : typesize, clevel, shuffle, cname, blocksize, headroom };
 }

@@ -44,6 +44,29 @@ describe("round trip", () => {
     );
   });
 
+  it("headroom: the same chunk after that many zero bytes; bad values are refused", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 0, max: 9 }),
+        cnameArb,
+        fc.integer({ min: 0, max: 64 }),
+        (data, typesize, clevel, cname, headroom) => {
+          const plain = compress(data, { typesize, clevel, cname });
+          const roomy = compress(data, { typesize, clevel, cname, headroom });
+          expect(roomy.length).toBe(headroom + plain.length);
+          expect(roomy.subarray(0, headroom).every((b) => b === 0)).toBe(true);
+          expect(same(roomy.subarray(headroom), plain)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    for (const headroom of [-1, 1.5, 4097]) {
+      expect(() => compress(new Uint8Array(8), { typesize: 1, headroom })).toThrow(BloscError);
+    }
+  });
+
   it("round trips structured data of every layout, with forced block sizes", () => {
     fc.assert(
       fc.property(

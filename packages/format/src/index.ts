@@ -64,6 +64,7 @@ export {
   encodeChunkFile,
   readChunkFile,
   type SyncReadStore,
+  writeChunkFileHeader,
 } from "./layout/chunk-file.js";
 export { bcolzChunklen, defaultChunklen, MIN_DEFAULT_CHUNK_BYTES } from "./layout/chunklen.js";
 export {

@@ -15,7 +15,7 @@ import {
   WRITABLE_CNAMES,
 } from "./carray-meta.js";
 import { describe } from "./carray-reader.js";
-import { chunkKey, encodeChunkFile } from "./chunk-file.js";
+import { CHUNK_FILE_HEADER_SIZE, chunkKey, writeChunkFileHeader } from "./chunk-file.js";
 import { defaultChunklen } from "./chunklen.js";
 import { chunkStatsKey, computeChunkStats, encodeChunkStats } from "./extensions/chunk-stats.js";
 import { colzMetaKey, encodeColzMeta, type LogicalType, readColzMeta } from "./extensions/colz-meta.js";
@@ -228,15 +228,19 @@ export class CArrayWriter {
     }
     if (options.validity !== undefined && options.validity.length < rows)
       throw bad(`chunk ${i}: validity is shorter than the rows`);
-    const chunk = compress(rowsBytes, {
+    // Compressed after room for the file header, so the chunk file is made without a copy.
+    const file = compress(rowsBytes, {
       typesize: this.dtype.typesize,
       clevel: this.cparams.clevel,
       shuffle: shuffleName(this.cparams.shuffle),
       cname: this.cparams.cname as "lz4",
+      headroom: CHUNK_FILE_HEADER_SIZE,
     });
+    writeChunkFileHeader(file);
+    const chunk = file.subarray(CHUNK_FILE_HEADER_SIZE);
     const statsKey = chunkStatsKey(this.prefix, i);
     await this.store.delete(statsKey);
-    await this.store.set(chunkKey(this.prefix, i), encodeChunkFile(chunk));
+    await this.store.set(chunkKey(this.prefix, i), file);
     if (this.chunkStats) {
       const stats = computeChunkStats(chunk, rowsBytes, this.dtype, this.atomItems, options.validity);
       await this.store.set(statsKey, encodeChunkStats(stats, this.dtype));

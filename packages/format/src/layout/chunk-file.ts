@@ -30,11 +30,24 @@ export function chunkKey(prefix: string, i: number): string {
  */
 export function encodeChunkFile(bloscChunk: Uint8Array): Uint8Array {
   const out = new Uint8Array(CHUNK_FILE_HEADER_SIZE + bloscChunk.length);
-  out.set(MAGIC, 0);
-  out[4] = 1;
-  out[8] = 1;
+  writeChunkFileHeader(out);
   out.set(bloscChunk, CHUNK_FILE_HEADER_SIZE);
   return out;
+}
+
+/**
+ * Writes the 16-byte "blpk" header into the first bytes of `file`, whose other header bytes
+ * must be zero: for a chunk compressed with `headroom: CHUNK_FILE_HEADER_SIZE`, so the file is
+ * made without copying the chunk.
+ *
+ * @example
+ * const file = compress(rows, { typesize: 8, headroom: CHUNK_FILE_HEADER_SIZE });
+ * writeChunkFileHeader(file); // file is now a complete chunk file
+ */
+export function writeChunkFileHeader(file: Uint8Array): void {
+  file.set(MAGIC, 0);
+  file[4] = 1;
+  file[8] = 1;
 }
 
 function corrupt(key: string, what: string, cause?: unknown): ColzError {
