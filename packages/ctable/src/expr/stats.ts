@@ -115,8 +115,9 @@ function info(node: Node, input: StatsInput): Info {
         const big = node.ty.k === "num" && node.ty.n === "i64";
         const l = big ? toBig(a.lo) : Number(a.lo);
         const h = big ? toBig(a.hi) : Number(a.hi);
-        // -(-2^63) wraps to itself in int64.
-        if (l !== undefined && h !== undefined && !(big && l === INT64_MIN)) [lo, hi] = [-h, -l];
+        // -(-2^63) wraps to itself in int64: a range reaching it (or a looser bound below it)
+        // says nothing about the negation.
+        if (l !== undefined && h !== undefined && !(big && l <= INT64_MIN)) [lo, hi] = [-h, -l];
       }
       return { ...a, lo, hi };
     }
