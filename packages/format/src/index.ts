@@ -128,6 +128,7 @@ export {
 } from "./layout/json.js";
 export { getMetaFile, META_LIMITS } from "./layout/meta-io.js";
 export { checkPrefix, checkSegment } from "./layout/prefix.js";
+export { grownBuffer } from "./layout/row-buffers.js";
 export {
   type CArraySnapshot,
   checkThreads,

@@ -158,11 +158,9 @@ function decodeColumn(member: MemberView, c: FixedColumn, length: number): Uint8
     const need = rows * c.atomsize;
     const storedRows = Math.min(c.chunklen, c.length - i * c.chunklen);
     checkChunkNbytes(key, info.nbytes, storedRows === c.chunklen, chunksize, storedRows, c.atomsize);
-    if (stats !== undefined && !sidecarMatches(stats, info.cbytes, info.nbytes)) {
-      // Stale sidecar (a foreign writer replaced the chunk): the member's CRC-32 checks it.
-      member(key, true);
-    }
     const sidecar = stats !== undefined && sidecarMatches(stats, info.cbytes, info.nbytes) ? stats : undefined;
+    // A stale sidecar (a foreign writer replaced the chunk) checks nothing: the member's CRC-32 does.
+    if (stats !== undefined && sidecar === undefined) member(key, true);
     const at = i * chunksize;
     try {
       // The chunk is copied into the codec's memory anyway; its checksum is taken there.

@@ -8,6 +8,7 @@ import {
   chunkKey,
   chunkStatsKey,
   getMetaFile,
+  grownBuffer,
   META_LIMITS,
   parseChunkStats,
   type ReadRowsOptions,
@@ -48,7 +49,7 @@ export class PhysicalArray {
    * most one chunk): a table written in one go only ever mirrors its leftover rows, and a
    * chunk-sized zeroed buffer per column would cost more than the copy it holds.
    */
-  private tail = new Uint8Array(0);
+  private tail: Uint8Array = new Uint8Array(0);
   private tailStart = 0;
   private cache: { index: number; bytes: Uint8Array } | undefined;
   private readonly statsCache = new Map<number, ChunkStats | null>();
@@ -105,16 +106,8 @@ export class PhysicalArray {
   private async loadTail(): Promise<void> {
     if (!this.options.writable) return;
     this.tailStart = Math.floor(this.len / this.chunklen) * this.chunklen;
-    this.growTail((this.len - this.tailStart) * this.atomsize, 0);
+    this.tail = grownBuffer(this.tail, (this.len - this.tailStart) * this.atomsize, 0, this.chunksize);
     if (this.len > this.tailStart) await this.reader.readRows(this.tailStart, this.len, this.tail);
-  }
-
-  /** Makes the mirror hold at least `bytes`, keeping its first `keep` bytes. */
-  private growTail(bytes: number, keep: number): void {
-    if (this.tail.length >= bytes) return;
-    const grown = new Uint8Array(Math.min(this.chunksize, Math.max(bytes, 2 * this.tail.length)));
-    grown.set(this.tail.subarray(0, keep));
-    this.tail = grown;
   }
 
   /**
@@ -130,12 +123,12 @@ export class PhysicalArray {
     const newTailStart = Math.floor(newLen / this.chunklen) * this.chunklen;
     if (newTailStart === this.tailStart) {
       const at = (this.len - this.tailStart) * as;
-      this.growTail(at + bytes.length, at);
+      this.tail = grownBuffer(this.tail, at + bytes.length, at, this.chunksize);
       this.tail.set(bytes, at);
     } else {
       // Every row of the new partial chunk comes from `bytes`: the old partial chunk filled up.
       const rest = bytes.subarray((newTailStart - this.len) * as);
-      this.growTail(rest.length, 0);
+      this.tail = grownBuffer(this.tail, rest.length, 0, this.chunksize);
       this.tail.set(rest, 0);
       this.tailStart = newTailStart;
     }

@@ -1,6 +1,7 @@
 import { ColzError } from "../errors.js";
 import { CArrayReader } from "./carray-reader.js";
 import { type CArrayWriter, commitCArrays } from "./carray-writer.js";
+import { grownBuffer } from "./row-buffers.js";
 
 /**
  * Appends rows to a carray the way bcolz does, but crash-safe: rows collect in an in-memory
@@ -110,7 +111,12 @@ export class CArrayAppender {
         continue;
       }
       const take = Math.min(rows - done, chunklen - this.fill);
-      this.growBuffer((this.fill + take) * atomsize);
+      this.buffer = grownBuffer(
+        this.buffer,
+        (this.fill + take) * atomsize,
+        this.fill * atomsize,
+        this.writer.chunksize,
+      );
       this.buffer.set(rowsBytes.subarray(done * atomsize, (done + take) * atomsize), this.fill * atomsize);
       if (this.validBuffer !== undefined) {
         if (valid === undefined) this.validBuffer.fill(1, this.fill, this.fill + take);
@@ -126,14 +132,6 @@ export class CArrayAppender {
         this.dirty = false;
       }
     }
-  }
-
-  /** Makes the buffer hold at least `bytes`, keeping the rows it has. */
-  private growBuffer(bytes: number): void {
-    if (this.buffer.length >= bytes) return;
-    const grown = new Uint8Array(Math.min(this.writer.chunksize, Math.max(bytes, 2 * this.buffer.length)));
-    grown.set(this.buffer.subarray(0, this.fill * this.writer.atomsize));
-    this.buffer = grown;
   }
 
   private async writeBuffer(): Promise<void> {

@@ -37,3 +37,18 @@ export function allocate(bytes: number, what: string): Uint8Array {
     throw new ColzError("ERR_TOO_LARGE", `${what}: cannot allocate ${bytes} bytes`, { cause: e });
   }
 }
+
+/**
+ * `buffer` if it holds `need` bytes, else a larger one (double, at least `need`, at most `cap`)
+ * holding its first `keep` bytes: for buffers that fill up to one chunk as rows arrive, where a
+ * zeroed chunk-sized buffer up front costs more than the rows it will hold.
+ *
+ * @example
+ * buf = grownBuffer(buf, fill + incoming, fill, chunksize);
+ */
+export function grownBuffer(buffer: Uint8Array, need: number, keep: number, cap: number): Uint8Array {
+  if (buffer.length >= need) return buffer;
+  const grown = new Uint8Array(Math.min(cap, Math.max(need, 2 * buffer.length)));
+  grown.set(buffer.subarray(0, keep));
+  return grown;
+}
