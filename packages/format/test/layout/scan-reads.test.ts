@@ -159,6 +159,27 @@ describe("damage after the sidecars were cached", () => {
       await mem.set(chunkKey("p/", 0), chunk);
       await expectColzError(() => r.readChunk(0), "ERR_CORRUPT_CHUNK", "XXH64");
     });
+
+    it(`${name}: a same-size chunk replaced behind the reader fails the cached sidecar, then passes the fresh one`, async () => {
+      const mem = new MemoryStore();
+      const dtype = parseDtype("float64", "t");
+      const w = await CArrayWriter.create(mem, "p/", { dtype, chunklen: 1000, cparams: { clevel: 0 } });
+      await w.writeChunk(0, new Uint8Array(rows(1000).buffer));
+      await w.writeChunk(1, new Uint8Array(rows(1000, 2).buffer));
+      await w.commit(2000);
+      const { store, reads } = counting(mem);
+      const r = await CArrayReader.open(wrap(store), "p/");
+      await r.readRows(0, 2000); // caches both sidecars
+      // Stored chunks of the same rows have the same cbytes: the cached sidecar still "matches".
+      const otherBytes = new Uint8Array(rows(1000, 77).buffer);
+      const chunk = compress(otherBytes, { typesize: 8, clevel: 0 });
+      expect(chunk.length + 16).toBe((await mem.get(chunkKey("p/", 1)))!.length);
+      await mem.set(chunkKey("p/", 1), encodeChunkFile(chunk));
+      await mem.set(chunkStatsKey("p/", 1), encodeChunkStats(computeChunkStats(chunk, otherBytes, dtype, 1), dtype));
+      const before = reads.get(chunkStatsKey("p/", 1)) ?? 0;
+      expect(Buffer.compare(await r.readChunk(1), otherBytes)).toBe(0);
+      if (name === "sync") expect(reads.get(chunkStatsKey("p/", 1))).toBe(before + 1); // read again, once
+    });
   }
 });
 
