@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { lstat, open, rename, rm, stat } from "node:fs/promises";
+import { lstat, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { CliContext } from "../context.js";
 import { CliError } from "../errors.js";
@@ -63,6 +63,71 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
+/**
+ * `.<name>.colz-tmp-<pid>-<8 hex>`: a writer's temporary output; with `.old`, the old output it
+ * moved aside; with `.lock`, the lock file of a temporary zip output.
+ */
+const TEMP_NAME = /^\.(.+)\.colz-tmp-(\d+)-[0-9a-f]{8}(\.old|\.lock)?$/;
+
+/** True unless process `pid` certainly no longer exists (another user's process counts as alive). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Finishes what a writer of `finalPath` that was killed (SIGKILL, power loss) left undone: its
+ * temporary output is removed, and an old output it had moved aside to replace a directory
+ * (--force) goes back in place when the new one never arrived, or is removed when it did.
+ * Temporaries of live processes are left alone. Returns one line per action, for the user.
+ *
+ * @example
+ * for (const line of await recoverInterrupted("/data/t.bcolz")) console.error(`colz: ${line}`);
+ */
+export async function recoverInterrupted(finalPath: string): Promise<string[]> {
+  const dir = dirname(resolve(finalPath));
+  const base = basename(finalPath);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return []; // no directory: checkOutputPath reports it
+  }
+  const asides: { path: string; ctimeMs: number }[] = [];
+  const temps = new Set<string>();
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (m === null || m[1] !== base || isAlive(Number(m[2]))) continue;
+    const path = join(dir, name);
+    // ctime: a rename updates it, so the aside moved last is the newest.
+    if (m[3] === ".old") asides.push({ path, ctimeMs: (await lstat(path)).ctimeMs });
+    else temps.add(m[3] === ".lock" ? path.slice(0, -".lock".length) : path); // removeTemp takes both
+  }
+  const done: string[] = [];
+  for (const t of temps) {
+    await removeTemp(t);
+    done.push(`removed ${t}, left by an interrupted write`);
+  }
+  // Newest first: with the output missing, the latest old output is what was last committed.
+  asides.sort((a, b) => b.ctimeMs - a.ctimeMs);
+  for (const { path } of asides) {
+    if ((await exists(finalPath)) === undefined) {
+      await rename(path, finalPath);
+      await fsyncPath(dir);
+      done.push(`restored ${finalPath}: a replace was interrupted before the new output was in place`);
+    } else {
+      await rm(path, { recursive: true, force: true });
+      done.push(`removed ${path}, the old output of an interrupted replace`);
+    }
+  }
+  return done;
+}
+
 async function removeTemp(tmpPath: string): Promise<void> {
   await rm(tmpPath, { recursive: true, force: true });
   // A ZipStore holds `<file>.lock` while open; a writer stopped mid-way may leave it.
@@ -99,6 +164,9 @@ export async function writeAtomically<T>(
   options: { force: boolean },
   body: (job: AtomicJob) => Promise<T>,
 ): Promise<T> {
+  for (const line of await recoverInterrupted(finalPath)) {
+    if (!ctx.globals().quiet) ctx.io.stderr.write(`colz: ${line}\n`);
+  }
   await checkOutputPath(finalPath, options.force);
   const tmpPath = join(
     dirname(resolve(finalPath)),
