@@ -13,24 +13,49 @@ export const WHOLE_READ_LIMIT = 64 << 20;
 /** Read buffers up to this size are kept for the next read (fresh memory costs page faults). */
 const KEEP_BUFFER_LIMIT = 16 << 20;
 
+/** Read buffers kept for the next read, at most (each up to KEEP_BUFFER_LIMIT). */
+const KEEP_BUFFERS = 2;
+
 /**
  * Reuses read buffers: `take` hands one out, `give` returns it. Concurrent readers each get
- * their own buffer, so an async caller may hold one across awaits.
+ * their own buffer, so an async caller may hold one across awaits. The largest buffers are the
+ * ones kept: with values of mixed sizes, a kept small buffer would not serve the next large one.
  */
 export class BufferPool {
   private readonly free: Uint8Array[] = [];
 
   take(size: number): Uint8Array {
-    const i = this.free.findIndex((b) => b.length >= size);
-    if (i >= 0) return this.free.splice(i, 1)[0] as Uint8Array;
+    // The smallest buffer that fits, so that the larger ones stay for larger values.
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i] as Uint8Array;
+      if (b.length >= size && (best < 0 || b.length < (this.free[best] as Uint8Array).length)) best = i;
+    }
+    if (best >= 0) return this.free.splice(best, 1)[0] as Uint8Array;
     // Round up so that a few sizes of values share buffers.
     return new Uint8Array(size <= KEEP_BUFFER_LIMIT ? Math.max(1 << 16, 2 ** Math.ceil(Math.log2(size))) : size);
   }
 
   give(buffer: Uint8Array): void {
-    if (buffer.length <= KEEP_BUFFER_LIMIT && this.free.length < 2) this.free.push(buffer);
+    if (buffer.length > KEEP_BUFFER_LIMIT) return;
+    if (this.free.length < KEEP_BUFFERS) {
+      this.free.push(buffer);
+      return;
+    }
+    let smallest = 0;
+    for (let i = 1; i < this.free.length; i++) {
+      if ((this.free[i] as Uint8Array).length < (this.free[smallest] as Uint8Array).length) smallest = i;
+    }
+    if (buffer.length > (this.free[smallest] as Uint8Array).length) this.free[smallest] = buffer;
   }
 }
+
+/**
+ * The read buffers of every zip-layout key store of the process (at most KEEP_BUFFERS of up to
+ * 16 MB): a reader opened per query, as in bcolz's key-store workload, then starts with warm
+ * buffers instead of fresh memory, whose page faults cost more than the read itself.
+ */
+export const sharedReadBuffers = new BufferPool();
 
 /** What `readWholeFile` found. */
 export type WholeFile =

@@ -9,7 +9,7 @@ import type { EncodedKey } from "../key-codec.js";
 import { LONG_KEY_SUFFIX, ZIP_SUFFIX } from "../layout-names.js";
 import { type FsRoot, isMissingError } from "./fs-root.js";
 import { ValueBuildStore } from "./value-build-store.js";
-import { BufferPool, readWholeFile, WHOLE_READ_LIMIT, writeNewFile } from "./whole-file.js";
+import { readWholeFile, sharedReadBuffers, WHOLE_READ_LIMIT, writeNewFile } from "./whole-file.js";
 
 /**
  * The zip layout: each key is ONE file, "<bucket>/<stem>.zip", a colz ZipStore (STORED members,
@@ -24,7 +24,7 @@ import { BufferPool, readWholeFile, WHOLE_READ_LIMIT, writeNewFile } from "./who
  * unlink, rename one rename(2). A crash leaves at most a temp file, removed at the next writer open.
  */
 export class ZipBackend implements KeyBackend {
-  private readonly buffers = new BufferPool();
+  private readonly buffers = sharedReadBuffers;
 
   constructor(private readonly fs: FsRoot) {}
 
