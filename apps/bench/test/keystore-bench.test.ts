@@ -36,6 +36,15 @@ interface FlavorResult {
   elementsRead?: number;
   dataOk?: boolean;
   disk?: { files: number; bytes: number };
+  floor?: {
+    decodeMs: number;
+    encodeMs: number;
+    decodeChunks: number;
+    decodedBytes: number;
+    encodeChunks: number;
+    colzReadMs: number;
+    rawReadMs?: number;
+  };
 }
 
 describe("bench keystore (tiny workload)", () => {
@@ -97,6 +106,25 @@ describe("bench keystore (tiny workload)", () => {
     expect([...elements]).toEqual([json.workload.elementsPerPass]);
     expect(json.workload.elementsPerPass).toBeGreaterThan(0);
     for (const f of json.flavors) expect(f.dataOk, f.name).toBe(true);
+  });
+
+  it("measures the headline flavor's codec floor over exactly one pass's data, and reports it", () => {
+    const floor = json.flavors.find((f) => f.name === "colz-zip-lz4-5")?.floor;
+    expect(floor).toBeDefined();
+    expect(floor!.decodeMs).toBeGreaterThan(0);
+    expect(floor!.encodeMs).toBeGreaterThan(0);
+    expect(floor!.colzReadMs).toBeGreaterThan(0);
+    expect(floor!.rawReadMs).toBeGreaterThan(0);
+    // The decoded chunks are one query pass's values, no more and no less (8 bytes per element).
+    expect(floor!.decodedBytes).toBe(json.workload.elementsPerPass * 8);
+    expect(floor!.encodeChunks).toBeGreaterThanOrEqual(floor!.decodeChunks > 0 ? 2 : 0);
+    expect(json.flavors.filter((f) => f.floor !== undefined).map((f) => f.name)).toEqual(["colz-zip-lz4-5"]);
+    const stdout = String(run.stdout);
+    expect(stdout).toMatch(/Codec floor of colz-zip-lz4-5/);
+    expect(stdout).toMatch(
+      /query: read one pass's files into a reused buffer \([\d.]+ ms\) \+ decompress their \d+ chunks/,
+    );
+    expect(readFileSync(join(out, "keystore-latest.md"), "utf8")).toContain("## Codec floor");
   });
 
   it("saves Markdown with the inline chart, the SVG, and removes its data", () => {

@@ -27,6 +27,7 @@
  * @property {string} label        what it is, for the report
  * @property {boolean} compressed  takes part in "colz ahead of every other compressed flavor"
  * @property {number} estRatio     on-disk bytes / raw bytes as measured at the default options (disk estimate only)
+ * @property {{ layout: "zip" | "dir", cname: "lz4" | "blosclz", clevel: number }} [colz]  colz flavors: how they store
  * @property {() => Promise<FlavorImpl>} load
  */
 
@@ -43,6 +44,7 @@ function colz(layout, cname, clevel) {
     label: `@colz/store KeyStore, ${layout} layout (${layout === "zip" ? "one zip file" : "one bcolz directory"} per key), ${what}`,
     compressed: clevel > 0,
     estRatio: (clevel === 0 ? 1.01 : 0.56) + (layout === "dir" ? 0.12 : 0),
+    colz: { layout, cname, clevel },
     load: async () => (await import("./flavors/colz.mjs")).colzFlavor(layout, { cname, clevel }),
   };
 }

@@ -1,15 +1,16 @@
 // Runs the key-store workload: creates every selected flavor, measures what it left on disk, checks
 // that it reads back the generated data, then times query passes (round-robin across flavors by
 // default, so a noisy machine hurts every flavor alike).
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { median } from "../lib/timing.mjs";
+import { codecFloor } from "./codec-floor.mjs";
 import { columnSums, keyColumns, keyLengths, keyName, lookupKeys, workloadSize } from "./data.mjs";
 import { diskUsage, dropCaches } from "./disk.mjs";
-import { allFlavors } from "./flavors.mjs";
+import { allFlavors, HEADLINE } from "./flavors.mjs";
 
 /** Keys are generated once and kept in memory when all of them fit in this many bytes. */
 const CACHE_LIMIT = 512 * 1024 * 1024;
@@ -35,6 +36,7 @@ const CACHE_LIMIT = 512 * 1024 * 1024;
  * @property {Sums} [sums]                     checksum of what the verification pass read
  * @property {boolean} [dataOk]                sums equal the generated data's
  * @property {string} [error]
+ * @property {import("./codec-floor.mjs").CodecFloor} [floor]  the headline colz flavor's codec floor
  */
 
 const now = () => process.hrtime.bigint();
@@ -214,12 +216,40 @@ export async function runKeystoreBench(opts, log) {
     );
   }
 
+  /** The headline flavor's codec floor (before its files may be removed). @param {number} idx */
+  async function measureFloor(idx) {
+    const f = flavors[idx];
+    const res = results[idx];
+    if (f.name !== HEADLINE || res.error || !f.colz || f.colz.layout !== "zip") return;
+    try {
+      res.floor = await codecFloor({
+        dir: dirOf(f.name),
+        // The sequential schedule removes each flavor's files after its queries.
+        rawDir:
+          results.some((r) => r.name === "raw" && !r.error) && existsSync(dirOf("raw")) ? dirOf("raw") : undefined,
+        lookups,
+        nkeys: opts.nkeys,
+        keyName,
+        columnsOf,
+        cparams: f.colz,
+      });
+      log(
+        `    ${f.name}: codec floor (chunks in memory): decode one pass's ${res.floor.decodeChunks} chunks ` +
+          `${res.floor.decodeMs.toFixed(1)} ms, compress all ${res.floor.encodeChunks} chunks ${res.floor.encodeMs.toFixed(0)} ms; ` +
+          `one pass's files into a reused buffer: colz ${res.floor.colzReadMs.toFixed(1)} ms, raw ${res.floor.rawReadMs?.toFixed(1) ?? "-"} ms`,
+      );
+    } catch (e) {
+      log(`    ${f.name}: codec floor not measured: ${message(e)}`);
+    }
+  }
+
   try {
     if (opts.schedule === "sequential") {
       for (let idx = 0; idx < flavors.length; idx++) {
         await create(idx);
         for (let rep = 0; rep < opts.reps; rep++) await queryPass(idx);
         finishQueries(idx);
+        await measureFloor(idx);
         if (!opts.keep) rmSync(dirOf(flavors[idx].name), { recursive: true, force: true });
       }
     } else {
@@ -229,6 +259,7 @@ export async function runKeystoreBench(opts, log) {
         for (let idx = 0; idx < flavors.length; idx++) await queryPass(idx);
       }
       for (let idx = 0; idx < flavors.length; idx++) finishQueries(idx);
+      for (let idx = 0; idx < flavors.length; idx++) await measureFloor(idx);
     }
   } finally {
     if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });

@@ -65,6 +65,11 @@ export function parseRaw(buf, what) {
   return { i, f };
 }
 
+/** Where the raw flavor keeps `key` under `dir`. @param {string} dir @param {string} key */
+export function rawPath(dir, key) {
+  return join(dir, `${key}.bin`);
+}
+
 /**
  * raw: one uncompressed file per key, written with write(2) and read with one readFileSync.
  * @type {import("../flavors.mjs").FlavorImpl}
@@ -73,7 +78,7 @@ export const raw = {
   async writer(dir, { sync }) {
     return {
       put(key, { i, f }) {
-        writeParts(join(dir, `${key}.bin`), [header(i.length), bytesOf(i), bytesOf(f)], sync);
+        writeParts(rawPath(dir, key), [header(i.length), bytesOf(i), bytesOf(f)], sync);
       },
       close() {},
     };
@@ -81,7 +86,7 @@ export const raw = {
   async reader(dir) {
     return {
       get(key) {
-        const path = join(dir, `${key}.bin`);
+        const path = rawPath(dir, key);
         return parseRaw(readFileSync(path), path);
       },
       close() {},
