@@ -56,7 +56,10 @@ function readAllInto(paths, into) {
   }
 }
 
-/** Every `*.zip` value file under `dir` (any fan-out depth), by the key its name encodes. */
+/**
+ * Every `*.zip` value file under `dir` (any fan-out depth), by the key its name encodes.
+ * @param {string} dir @returns {Map<string, string>}
+ */
 function valueFiles(dir) {
   /** @type {Map<string, string>} */
   const files = new Map();
@@ -92,7 +95,7 @@ async function chunksOf(file) {
  * @param {object} p
  * @param {string} p.dir                  the flavor's store directory
  * @param {string} [p.rawDir]             the raw flavor's directory, when it ran
- * @param {ArrayLike<number>} p.lookups  key indexes of one query pass
+ * @param {ArrayLike<number> & Iterable<number>} p.lookups  key indexes of one query pass
  * @param {number} p.nkeys
  * @param {(k: number) => string} p.keyName
  * @param {(k: number) => import("./data.mjs").KeyColumns} p.columnsOf
@@ -154,13 +157,15 @@ export async function codecFloor({ dir, rawDir, lookups, nkeys, keyName, columns
   for (let k = 0; k < nkeys; k++) {
     const chunks = await chunksOfKey(k);
     const cols = columnsOf(k);
-    for (const [name, arr] of [
+    /** @type {[string, BigInt64Array | Float64Array][]} */
+    const columns = [
       ["i", cols.i],
       ["f", cols.f],
-    ]) {
+    ];
+    for (const [name, arr] of columns) {
       const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
       let at = 0;
-      for (const c of chunks.get(/** @type {string} */ (name)) ?? []) {
+      for (const c of chunks.get(name) ?? []) {
         const n = Math.min(chunkInfo(c).nbytes, bytes.length - at);
         toEncode.push(bytes.subarray(at, at + n));
         at += n;
