@@ -64,10 +64,21 @@ export async function fsyncPath(path: string): Promise<void> {
 }
 
 /**
- * `.<name>.colz-tmp-<pid>-<8 hex>`: a writer's temporary output; with `.old`, the old output it
- * moved aside; with `.lock`, the lock file of a temporary zip output.
+ * `.<name>.colz-tmp-<pid>-<8 hex>`: a writer's temporary output (`tempPathFor`); with `.old`, the
+ * old output it moved aside (`asidePathFor`); with `.lock`, the lock file of a temporary zip output.
  */
 const TEMP_NAME = /^\.(.+)\.colz-tmp-(\d+)-[0-9a-f]{8}(\.old|\.lock)?$/;
+
+/** A fresh temporary path for `finalPath`, beside it (same file system: rename(2) is atomic). */
+function tempPathFor(finalPath: string): string {
+  const name = `.${basename(finalPath)}.colz-tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  return join(dirname(resolve(finalPath)), name);
+}
+
+/** Where the old output goes while the output at `tmpPath` replaces it. */
+function asidePathFor(tmpPath: string): string {
+  return `${tmpPath}.old`;
+}
 
 /** True unless process `pid` certainly no longer exists (another user's process counts as alive). */
 function isAlive(pid: number): boolean {
@@ -142,7 +153,7 @@ async function replace(tmpPath: string, finalPath: string, tmpIsDir: boolean): P
   }
   // rename(2) cannot replace a non-empty directory: move the old one aside first. For a moment
   // neither exists; the new output is complete when it appears.
-  const aside = `${tmpPath}.old`;
+  const aside = asidePathFor(tmpPath);
   await rename(finalPath, aside);
   await rename(tmpPath, finalPath);
   await rm(aside, { recursive: true, force: true });
@@ -168,10 +179,7 @@ export async function writeAtomically<T>(
     if (!ctx.globals().quiet) ctx.io.stderr.write(`colz: ${line}\n`);
   }
   await checkOutputPath(finalPath, options.force);
-  const tmpPath = join(
-    dirname(resolve(finalPath)),
-    `.${basename(finalPath)}.colz-tmp-${process.pid}-${randomBytes(4).toString("hex")}`,
-  );
+  const tmpPath = tempPathFor(finalPath);
   const job = interruptible(ctx, () => removeTemp(tmpPath));
   try {
     const result = await body({ tmpPath, signal: job.signal });

@@ -22,31 +22,23 @@ const KEEP_BUFFERS = 2;
  * ones kept: with values of mixed sizes, a kept small buffer would not serve the next large one.
  */
 export class BufferPool {
+  /** Kept buffers, shortest first. */
   private readonly free: Uint8Array[] = [];
 
   take(size: number): Uint8Array {
-    // The smallest buffer that fits, so that the larger ones stay for larger values.
-    let best = -1;
-    for (let i = 0; i < this.free.length; i++) {
-      const b = this.free[i] as Uint8Array;
-      if (b.length >= size && (best < 0 || b.length < (this.free[best] as Uint8Array).length)) best = i;
-    }
-    if (best >= 0) return this.free.splice(best, 1)[0] as Uint8Array;
+    // The shortest buffer that fits, so that the longer ones stay for larger values.
+    const i = this.free.findIndex((b) => b.length >= size);
+    if (i >= 0) return this.free.splice(i, 1)[0] as Uint8Array;
     // Round up so that a few sizes of values share buffers.
     return new Uint8Array(size <= KEEP_BUFFER_LIMIT ? Math.max(1 << 16, 2 ** Math.ceil(Math.log2(size))) : size);
   }
 
   give(buffer: Uint8Array): void {
     if (buffer.length > KEEP_BUFFER_LIMIT) return;
-    if (this.free.length < KEEP_BUFFERS) {
-      this.free.push(buffer);
-      return;
-    }
-    let smallest = 0;
-    for (let i = 1; i < this.free.length; i++) {
-      if ((this.free[i] as Uint8Array).length < (this.free[smallest] as Uint8Array).length) smallest = i;
-    }
-    if (buffer.length > (this.free[smallest] as Uint8Array).length) this.free[smallest] = buffer;
+    // Before any kept buffer of its length, so that when one must go, an equal kept one stays.
+    const at = this.free.findIndex((b) => b.length >= buffer.length);
+    this.free.splice(at < 0 ? this.free.length : at, 0, buffer);
+    if (this.free.length > KEEP_BUFFERS) this.free.shift();
   }
 }
 
